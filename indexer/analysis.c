@@ -1,0 +1,250 @@
+/* analysis.c — the analyzer: ICU handles and buffers, and the tokens made from normalized text.
+ *
+ * Owns kk_analyzer (its ICU normalizer and word break iterator, the decoded variant tables and
+ * every buffer, all reused across calls so that analysing a passage allocates nothing once the
+ * buffers have grown) and step 3 of kk_analysis.h: ICU words and CJK grams with positions and
+ * input byte ranges. Normalization and variant folding are in normalize.c and variants.c.
+ *
+ * Token texts are not copied: every token is a substring of the normalized text, so its text
+ * points into a->text, which is built in full before the first token is made.
+ */
+#include "analysis_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/utf16.h>
+
+kk_status kk_analyzer_new(kk_analyzer **out, kk_error *err)
+{
+    *out = NULL;
+    kk_analyzer *a = calloc(1, sizeof *a);
+    if (!a)
+        return kk_error_set(err, KK_ENOMEM, "analysis: out of memory creating an analyzer");
+    kk_status s = kk_variants_init(&a->variants, err);
+    if (s == KK_OK && kk_buf_add(&a->text, "", 0) != KK_OK)
+        s = kk_error_set(err, KK_ENOMEM, "analysis: out of memory creating an analyzer");
+    UErrorCode st = U_ZERO_ERROR;
+    if (s == KK_OK) {
+        a->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+        if (U_SUCCESS(st))
+            a->words = ubrk_open(UBRK_WORD, "ja", NULL, 0, &st);
+        if (U_FAILURE(st))
+            s = kk_error_set(err, KK_EINTERNAL, "analysis: cannot load ICU data: %s",
+                             u_errorName(st));
+    }
+    if (s != KK_OK) {
+        kk_analyzer_free(a);
+        return s;
+    }
+    *out = a;
+    return KK_OK;
+}
+
+void kk_analyzer_free(kk_analyzer *a)
+{
+    if (!a)
+        return;
+    if (a->words)
+        ubrk_close(a->words);
+    kk_variants_free(&a->variants);
+    free(a->in16);
+    free(a->in16_byte);
+    free(a->seg16);
+    kk_chars_free(&a->chars);
+    kk_chars_free(&a->scratch);
+    kk_buf_free(&a->text);
+    free(a->char_byte);
+    free(a->text16);
+    free(a->text16_char);
+    free(a->tokens);
+    free(a->grams);
+    free(a);
+}
+
+/* ---- the normalized text in UTF-8 and UTF-16 ---------------------------------------------- */
+
+/* Write a->chars as UTF-8 into a->text, with the byte offset of every character (and of the end)
+ * in a->char_byte. */
+static kk_status build_utf8(kk_analyzer *a)
+{
+    size_t n = a->chars.len;
+    if (kk_analysis_grow((void **)&a->text.data, &a->text.cap, 4 * n + 1, 1) != KK_OK
+        || kk_analysis_grow((void **)&a->char_byte, &a->char_byte_cap, n + 1,
+                            sizeof *a->char_byte) != KK_OK)
+        return KK_ENOMEM;
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        a->char_byte[i] = (uint32_t)len;
+        len += kk_utf8_put(a->chars.v[i].c, a->text.data + len);
+    }
+    a->char_byte[n] = (uint32_t)len;
+    a->text.data[len] = '\0';
+    a->text.len = len;
+    return KK_OK;
+}
+
+/* Write a->chars as UTF-16 into a->text16, with the character index of every unit (and of the
+ * end) in a->text16_char; *len16 receives the number of units. */
+static kk_status build_utf16(kk_analyzer *a, size_t *len16)
+{
+    size_t n = a->chars.len, cap = a->text16_cap;
+    if (kk_analysis_grow((void **)&a->text16, &cap, 2 * n + 1, sizeof *a->text16) != KK_OK
+        || kk_analysis_grow((void **)&a->text16_char, &a->text16_cap, 2 * n + 1,
+                            sizeof *a->text16_char) != KK_OK)
+        return KK_ENOMEM;
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        int32_t c = a->chars.v[i].c;
+        a->text16_char[u] = (uint32_t)i;
+        if (c >= 0x10000) {
+            a->text16[u++] = U16_LEAD(c);
+            a->text16_char[u] = (uint32_t)i;
+            a->text16[u++] = U16_TRAIL(c);
+        } else {
+            a->text16[u++] = (UChar)c;
+        }
+    }
+    a->text16_char[u] = (uint32_t)n;
+    *len16 = u;
+    return KK_OK;
+}
+
+/* ---- tokens -------------------------------------------------------------------------------- */
+
+/* A token over characters [from, to) of the normalized text. */
+static kk_token make_token(const kk_analyzer *a, size_t from, size_t to, kk_token_kind kind)
+{
+    kk_token t = {0};
+    t.text = a->text.data + a->char_byte[from];
+    t.len = a->char_byte[to] - a->char_byte[from];
+    t.pos = (unsigned)from + 1;
+    t.start = a->chars.v[from].start;
+    t.end = a->chars.v[from].end;
+    t.kind = (unsigned char)kind;
+    t.cjk = 1;
+    for (size_t i = from; i < to; i++) {
+        const kk_char *ch = &a->chars.v[i];
+        t.start = ch->start < t.start ? ch->start : t.start;
+        t.end = ch->end > t.end ? ch->end : t.end;
+        t.cjk &= kk_is_cjk(ch->c) != 0;
+    }
+    return t;
+}
+
+static kk_status add_token(kk_token **v, size_t *len, size_t *cap, kk_token t)
+{
+    if (*len == *cap && kk_analysis_grow((void **)v, cap, *len + 1, sizeof **v) != KK_OK)
+        return KK_ENOMEM;
+    (*v)[(*len)++] = t;
+    return KK_OK;
+}
+
+/* The grams of the CJK run [from, to) into a->grams (see KK_ANALYZE_GRAMS and _QUERY). */
+static kk_status add_run_grams(kk_analyzer *a, size_t from, size_t to, unsigned flags)
+{
+    kk_status s = KK_OK;
+    for (size_t i = from; s == KK_OK && i + 1 < to; i++)
+        s = add_token(&a->grams, &a->grams_len, &a->grams_cap,
+                      make_token(a, i, i + 2, KK_TOKEN_GRAM));
+    int query = (flags & KK_ANALYZE_QUERY) != 0;
+    if (s == KK_OK && (!query || to - from == 1)) {
+        kk_token t = make_token(a, to - 1, to, KK_TOKEN_GRAM);
+        t.prefix = (unsigned char)query;
+        s = add_token(&a->grams, &a->grams_len, &a->grams_cap, t);
+    }
+    return s;
+}
+
+static kk_status make_grams(kk_analyzer *a, unsigned flags)
+{
+    a->grams_len = 0;
+    size_t n = a->chars.len, i = 0;
+    while (i < n) {
+        if (!kk_is_cjk(a->chars.v[i].c)) {
+            i++;
+            continue;
+        }
+        size_t run = i;
+        while (i < n && kk_is_cjk(a->chars.v[i].c))
+            i++;
+        if (add_run_grams(a, run, i, flags) != KK_OK)
+            return KK_ENOMEM;
+    }
+    return KK_OK;
+}
+
+/* Move the grams before position pos (all if pos is 0) from a->grams[*next..] to the tokens. */
+static kk_status flush_grams(kk_analyzer *a, size_t *next, unsigned pos)
+{
+    while (*next < a->grams_len && (pos == 0 || a->grams[*next].pos < pos))
+        if (add_token(&a->tokens, &a->tokens_len, &a->tokens_cap, a->grams[(*next)++]) != KK_OK)
+            return KK_ENOMEM;
+    return KK_OK;
+}
+
+/* The ICU words of the text, merged with a->grams in order of position (words first). */
+static kk_status make_tokens(kk_analyzer *a, size_t len16, unsigned flags)
+{
+    size_t next_gram = 0;
+    a->tokens_len = 0;
+    if (flags & KK_ANALYZE_WORDS) {
+        UErrorCode st = U_ZERO_ERROR;
+        ubrk_setText(a->words, a->text16, (int32_t)len16, &st);
+        if (U_FAILURE(st))
+            return KK_EINTERNAL;
+        int32_t b = ubrk_first(a->words);
+        for (int32_t e = ubrk_next(a->words); e != UBRK_DONE; b = e, e = ubrk_next(a->words)) {
+            if (ubrk_getRuleStatus(a->words) < UBRK_WORD_NONE_LIMIT)
+                continue; /* spaces and punctuation */
+            kk_token t = make_token(a, a->text16_char[b], a->text16_char[e], KK_TOKEN_WORD);
+            if (flush_grams(a, &next_gram, t.pos) != KK_OK
+                || add_token(&a->tokens, &a->tokens_len, &a->tokens_cap, t) != KK_OK)
+                return KK_ENOMEM;
+        }
+    }
+    return flush_grams(a, &next_gram, 0);
+}
+
+kk_status kk_analyze(kk_analyzer *a, const char *text, size_t len, unsigned flags, kk_error *err)
+{
+    a->tokens_len = 0;
+    a->text.len = 0;
+    a->text.data[0] = '\0';
+    if (flags & ~(unsigned)(KK_ANALYZE_WORDS | KK_ANALYZE_GRAMS | KK_ANALYZE_QUERY))
+        return kk_error_set(err, KK_EINVAL, "analysis: unknown flags 0x%x", flags);
+    kk_status s = kk_analysis_normalize(a, text, len, err);
+    if (s != KK_OK)
+        return s;
+    size_t len16 = 0;
+    s = build_utf8(a);
+    if (s == KK_OK)
+        s = build_utf16(a, &len16);
+    a->grams_len = 0;
+    if (s == KK_OK && (flags & KK_ANALYZE_GRAMS))
+        s = make_grams(a, flags);
+    if (s == KK_OK)
+        s = make_tokens(a, len16, flags);
+    if (s != KK_OK) {
+        a->tokens_len = 0;
+        a->text.len = 0;
+        a->text.data[0] = '\0';
+        if (s == KK_ENOMEM)
+            return kk_error_set(err, s, "analysis: out of memory analysing %zu bytes", len);
+        return kk_error_set(err, s, "analysis: ICU word break failed");
+    }
+    return KK_OK;
+}
+
+const kk_token *kk_analyzer_tokens(const kk_analyzer *a, size_t *n)
+{
+    *n = a->tokens_len;
+    return a->tokens;
+}
+
+const char *kk_analyzer_text(const kk_analyzer *a, size_t *len)
+{
+    if (len)
+        *len = a->text.len;
+    return a->text.data;
+}

@@ -1,0 +1,77 @@
+/* kk_index.h — writing documents' passages into the index, and knowing which files it holds.
+ *
+ * A kk_indexer owns one writable database and one analyzer. It turns each passage of a
+ * kk_document into a Xapian document laid out as kk_schema.h describes, replacing whatever the
+ * same file contributed before, and records each file's size, mtime and content hash so that a
+ * rerun can skip unchanged files. Changes become visible to readers only at kk_indexer_commit,
+ * whole files at a time: a crash between commits loses the uncommitted files, never corrupts
+ * the committed ones. It does not walk folders or read files: see kk_walk.h and kk_document.h.
+ */
+#ifndef KK_INDEX_H
+#define KK_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kk_document.h"
+#include "kk_error.h"
+
+typedef struct kk_indexer kk_indexer;
+
+/* What the index remembers of a file, to tell whether it changed. */
+typedef struct kk_file_stamp {
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t hash; /* FNV-1a 64 of the file's bytes */
+} kk_file_stamp;
+
+/* Open (creating if needed) the database at path for writing, waiting up to lock_wait_ms for
+ * another writer. Fails with KK_EINVAL if the database was built with other analysis rules
+ * (it must be rebuilt: the message says how). */
+kk_status kk_indexer_open(const char *path, unsigned lock_wait_ms, kk_indexer **out,
+                          kk_error *err);
+
+/* Commit outstanding changes (if any) and close. */
+void kk_indexer_free(kk_indexer *ix);
+
+/* Start a batch; every add/remove until kk_indexer_commit becomes visible atomically. */
+kk_status kk_indexer_begin(kk_indexer *ix, kk_error *err);
+kk_status kk_indexer_commit(kk_indexer *ix, kk_error *err);
+/* Drop the changes of the open batch. */
+kk_status kk_indexer_cancel(kk_indexer *ix, kk_error *err);
+
+/* Replace every passage of the file identified by file_id with the passages of d, and remember
+ * stamp for it. *n_passages (may be NULL) receives the count written. */
+kk_status kk_indexer_add(kk_indexer *ix, const char *file_id, const kk_file_stamp *stamp,
+                         const kk_document *d, size_t *n_passages, kk_error *err);
+
+/* Remove every passage of the file and its stamp. Removing an unknown file is not an error. */
+kk_status kk_indexer_remove(kk_indexer *ix, const char *file_id, kk_error *err);
+
+/* The stamp recorded for file_id; *found is 0 when the index holds no such file. */
+kk_status kk_indexer_stamp(kk_indexer *ix, const char *file_id, kk_file_stamp *stamp, int *found,
+                           kk_error *err);
+
+/* Call cb for every file id the index holds (for removing files that disappeared). */
+typedef int (*kk_file_cb)(const char *file_id, void *ctx);
+kk_status kk_indexer_each_file(kk_indexer *ix, kk_file_cb cb, void *ctx, kk_error *err);
+
+/* The stored data of passage ordinal of d: a JSON object with the KK_FIELD_* keys of
+ * kk_schema.h, malloc'd (caller frees); NULL when out of memory. Also used to dump passages. */
+char *kk_index_passage_json(const kk_document *d, size_t ordinal);
+
+/* A synonym table: TSV, each line a group of equivalent expressions separated by tabs, # starts a
+ * comment; source names it in messages. */
+typedef struct kk_synonym_table {
+    const char *text;
+    size_t len;
+    const char *source;
+} kk_synonym_table;
+
+/* Replace the database's synonyms with those of tables. Entries are normalized like text, so a
+ * table may use any width or spelling variant. A malformed line fails with KK_EFORMAT naming
+ * source and line, leaving the synonyms as they were (within the open batch). */
+kk_status kk_indexer_set_synonyms(kk_indexer *ix, const kk_synonym_table *tables, size_t n,
+                                  kk_error *err);
+
+#endif

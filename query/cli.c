@@ -1,0 +1,67 @@
+/* cli.c — helpers shared by keikaku-query's subcommands (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kk_text.h"
+
+int kk_cli_fail(const kk_error *err)
+{
+    fprintf(stderr, PROGRAM ": error: %s\n", err->message[0] ? err->message : "unknown error");
+    switch (err->code) {
+    case KK_EPARSE:
+    case KK_EINVAL:
+        return KK_EXIT_USAGE;
+    default:
+        return KK_EXIT_ERROR;
+    }
+}
+
+int kk_cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, PROGRAM ": error: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '" PROGRAM " %s%s--help' for more information.\n", command ? command : "",
+            command ? " " : "");
+    return KK_EXIT_USAGE;
+}
+
+kk_searcher *kk_cli_open(const kk_cli *cli, int *exit_code)
+{
+    kk_searcher *s = NULL;
+    kk_error err = {0};
+    if (kk_searcher_open(cli->db_path, &s, &err) != KK_OK) {
+        fprintf(stderr, PROGRAM ": error: %s\n", err.message);
+        *exit_code = KK_EXIT_ERROR;
+        return NULL;
+    }
+    return s;
+}
+
+long kk_cli_number(const char *s, long lo, long hi)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    return v;
+}
+
+char *kk_cli_join(int argc, char **argv)
+{
+    kk_buf b = {0};
+    for (int k = 0; k < argc; k++) {
+        if ((k && kk_buf_addc(&b, ' ') != KK_OK) || kk_buf_add(&b, argv[k], strlen(argv[k])) != KK_OK) {
+            kk_buf_free(&b);
+            return NULL;
+        }
+    }
+    return kk_buf_take(&b, NULL);
+}

@@ -1,0 +1,69 @@
+/* query_internal.h — structures shared inside the query library (not part of its API).
+ *
+ * The searcher (database, analyzer, stop words), the built query with its content units (for
+ * ranking by how many content words a passage holds), and the helpers that turn analysed text
+ * into Xapian queries. Fronts include kk_query.h only.
+ */
+#ifndef KK_QUERY_INTERNAL_H
+#define KK_QUERY_INTERNAL_H
+
+#include <stddef.h>
+
+#include "kk_analysis.h"
+#include "kk_qparse.h"
+#include "kk_query.h"
+#include "kk_text.h"
+#include "kk_xapian.h"
+
+struct kk_searcher {
+    kk_db *db;
+    kk_analyzer *analyzer;
+    char **stopwords; /* normalized, sorted */
+    size_t n_stopwords;
+    unsigned doc_count;
+};
+
+/* One content unit of a query: a content word, a span with synonyms, or a phrase. A passage
+ * "has" the unit when it holds any of its terms (a key ending in '*' matches by prefix). */
+typedef struct kk_unit {
+    char **keys;
+    size_t n_keys, cap_keys;
+} kk_unit;
+
+#define KK_MAX_YEAR_PREFS 8
+
+typedef struct kk_built_query {
+    kk_xquery *strict;  /* every content unit required; NULL when the query has none */
+    kk_xquery *relaxed; /* any content unit; NULL when there is at most one unit */
+    kk_unit *units;
+    size_t n_units, cap_units;
+    int years[KK_MAX_YEAR_PREFS]; /* years the query text names, preferred in ranking */
+    size_t n_years;
+} kk_built_query;
+
+/* Build the Xapian queries for a parsed query. */
+kk_status kk_query_build(kk_searcher *s, const kk_parsed_query *pq, kk_built_query *out,
+                         kk_error *err);
+void kk_built_query_free(kk_built_query *b);
+
+/* 1 if the normalized word is a stop word. */
+int kk_searcher_is_stopword(const kk_searcher *s, const char *word, size_t len);
+
+/* 1 if a unit key matches term: equal, or for a key ending in '*', a prefix of it. */
+int kk_unit_key_matches(const char *key, const char *term, size_t len);
+
+/* Highlight: the spans of text whose analysed terms belong to the query's units (words, and
+ * bigrams where at least two consecutive ones match or the unit has only one). *marks is
+ * malloc'd, sorted and not overlapping; the caller frees it. */
+kk_status kk_find_marks(kk_searcher *s, const kk_built_query *q, const char *text,
+                        kk_span **marks, size_t *n_marks, kk_error *err);
+
+/* A snippet of text around the densest cluster of marks. */
+kk_status kk_make_snippet(const char *text, const kk_span *marks, size_t n_marks, char **snippet,
+                          kk_span **snippet_marks, size_t *n_snippet_marks, kk_error *err);
+
+/* Released stop-word table (the embedded query/stopwords.txt). */
+extern const char kk_builtin_stopwords[];
+extern const size_t kk_builtin_stopwords_len;
+
+#endif

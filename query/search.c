@@ -1,0 +1,430 @@
+/* search.c — runs a built query and turns matches into hits (see kk_query.h).
+ *
+ * Owns the ranking policy around Xapian's BM25: passages holding every content word come first;
+ * when they are too few, passages holding some of them follow, ordered by how many they hold
+ * and then by weight. Copies of one passage text are shown once with their other sources.
+ * Reading the stored JSON of a hit and computing highlights and snippets happen here too.
+ */
+#include "query_internal.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kk_schema.h"
+
+/* BM25 parameters, tuned on dev.tsv. k1 1.2: a word repeated in a passage adds evidence but
+ * saturates fast (passages are short). b 0.5 with min_normlen 0.8: length normalisation is
+ * damped so that a one-line heading passage is not preferred over the paragraph that answers. */
+#define KK_BM25_K1 1.2
+#define KK_BM25_B 0.5
+#define KK_BM25_MIN_NORMLEN 0.8
+
+/* How many relaxed matches are re-ranked by the number of content words they hold: enough to
+ * bring a passage holding all but one word from far down the BM25 order. */
+#define KK_RELAXED_POOL 200
+
+#define KK_MAX_LIMIT 1000
+#define KK_MAX_OFFSET 100000
+#define KK_MAX_ALSO 10
+
+typedef struct candidate {
+    kk_xresults *from;
+    size_t index;
+    unsigned docid;
+    double weight;
+    size_t coord;     /* content units held (relaxed matches only) */
+    int relaxed;
+    unsigned collapsed;
+} candidate;
+
+typedef struct run {
+    kk_searcher *s;
+    const kk_search_request *req;
+    kk_built_query q;
+    kk_xresults *strict, *relaxed;
+    candidate *c;
+    size_t n, cap;
+} run;
+
+static kk_status push_candidate(run *r, candidate c, kk_error *err)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        candidate *p = realloc(r->c, cap * sizeof *p);
+        if (!p)
+            return kk_error_set(err, KK_ENOMEM, "out of memory");
+        r->c = p;
+        r->cap = cap;
+    }
+    r->c[r->n++] = c;
+    return KK_OK;
+}
+
+static void init_opts(kk_search_opts *o, unsigned max)
+{
+    kk_search_opts_init(o);
+    o->max = max;
+    o->bm25_k1 = KK_BM25_K1;
+    o->bm25_b = KK_BM25_B;
+    o->bm25_min_normlen = KK_BM25_MIN_NORMLEN;
+    o->collapse_slot = KK_SLOT_TEXTHASH;
+}
+
+static kk_status collect(run *r, kk_xresults *res, int relaxed, kk_error *err)
+{
+    kk_status st = KK_OK;
+    for (size_t k = 0; st == KK_OK && k < kk_xresults_size(res); k++) {
+        kk_xhit h;
+        st = kk_xresults_hit(res, k, &h, err);
+        int seen = 0;
+        for (size_t j = 0; st == KK_OK && j < r->n && relaxed; j++)
+            seen |= r->c[j].docid == h.docid;
+        if (st == KK_OK && !seen)
+            st = push_candidate(r, (candidate){res, k, h.docid, h.weight, 0, relaxed,
+                                               h.collapse_count}, err);
+    }
+    return st;
+}
+
+typedef struct coord_ctx {
+    const kk_built_query *q;
+    char *held; /* per unit: 1 when one of its keys matched */
+} coord_ctx;
+
+static int mark_unit(const char *term, size_t len, unsigned freq, void *vctx)
+{
+    (void)freq;
+    coord_ctx *c = vctx;
+    for (size_t u = 0; u < c->q->n_units; u++)
+        for (size_t k = 0; !c->held[u] && k < c->q->units[u].n_keys; k++)
+            c->held[u] = (char)kk_unit_key_matches(c->q->units[u].keys[k], term, len);
+    return 0;
+}
+
+/* How many content units the relaxed candidate holds. */
+static size_t coordination(run *r, const candidate *c, kk_error *err)
+{
+    coord_ctx ctx = {&r->q, calloc(r->q.n_units + 1, 1)};
+    if (!ctx.held)
+        return 0;
+    kk_xresults_matching_terms(c->from, c->index, mark_unit, &ctx, err);
+    size_t n = 0;
+    for (size_t u = 0; u < r->q.n_units; u++)
+        n += (size_t)ctx.held[u];
+    free(ctx.held);
+    return n;
+}
+
+static int by_coordination(const void *a, const void *b)
+{
+    const candidate *x = a, *y = b;
+    if (x->coord != y->coord)
+        return x->coord > y->coord ? -1 : 1;
+    return x->weight > y->weight ? -1 : x->weight < y->weight;
+}
+
+static kk_status search_relaxed(run *r, unsigned want, kk_error *err)
+{
+    kk_search_opts o;
+    init_opts(&o, want > KK_RELAXED_POOL ? want : KK_RELAXED_POOL);
+    size_t first = r->n;
+    kk_status st = kk_db_search(r->s->db, r->q.relaxed, &o, &r->relaxed, err);
+    if (st == KK_OK)
+        st = collect(r, r->relaxed, 1, err);
+    for (size_t k = first; st == KK_OK && k < r->n; k++)
+        r->c[k].coord = coordination(r, &r->c[k], err);
+    if (r->n > first)
+        qsort(r->c + first, r->n - first, sizeof *r->c, by_coordination);
+    return st;
+}
+
+static kk_status run_searches(run *r, kk_hits *hits, kk_error *err)
+{
+    unsigned want = r->req->offset + r->req->limit;
+    kk_search_opts o;
+    init_opts(&o, want);
+    kk_status st = kk_db_search(r->s->db, r->q.strict, &o, &r->strict, err);
+    if (st == KK_OK)
+        st = collect(r, r->strict, 0, err);
+    hits->total = r->strict ? kk_xresults_estimated(r->strict) : 0;
+    if (st == KK_OK && r->q.relaxed && r->n < want) {
+        st = search_relaxed(r, want, err);
+        hits->relaxed = r->relaxed && kk_xresults_size(r->relaxed) > 0;
+        if (r->relaxed && kk_xresults_estimated(r->relaxed) > hits->total)
+            hits->total = kk_xresults_estimated(r->relaxed);
+    }
+    return st;
+}
+
+/* ---- turning a candidate into a hit --------------------------------------------------- */
+
+static char *json_str(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? strdup(v) : NULL;
+}
+
+static kk_status fill_fields(kk_hit *h, const char *data, size_t len, kk_error *err)
+{
+    json_error_t jerr;
+    json_t *o = json_loadb(data, len, 0, &jerr);
+    if (!o)
+        return kk_error_set(err, KK_ECORRUPT, "stored passage data is not JSON: %s", jerr.text);
+    h->doc = json_str(o, KK_FIELD_DOC);
+    h->title = json_str(o, KK_FIELD_TITLE);
+    h->section = json_str(o, KK_FIELD_SECTION);
+    h->heading = json_str(o, KK_FIELD_HEADING);
+    h->kind = json_str(o, KK_FIELD_KIND);
+    h->dept = json_str(o, KK_FIELD_DEPT);
+    h->city = json_str(o, KK_FIELD_CITY);
+    h->version = json_str(o, KK_FIELD_VERSION);
+    h->speaker = json_str(o, KK_FIELD_SPEAKER);
+    h->date = json_str(o, KK_FIELD_DATE);
+    h->text = json_str(o, KK_FIELD_TEXT);
+    h->line = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_LINE));
+    h->year = (int)json_integer_value(json_object_get(o, KK_FIELD_YEAR));
+    json_int_t ordinal = json_integer_value(json_object_get(o, KK_FIELD_ORDINAL));
+    json_decref(o);
+    if (!h->doc || !h->text)
+        return kk_error_set(err, KK_ECORRUPT, "stored passage data lacks doc or text");
+    size_t n = strlen(h->doc) + 24;
+    if ((h->id = malloc(n)) != NULL)
+        snprintf(h->id, n, "%s:%lld", h->doc, (long long)ordinal);
+    return KK_OK;
+}
+
+typedef struct also_ctx {
+    kk_hit *h;
+    kk_searcher *s;
+    unsigned self;
+} also_ctx;
+
+static kk_status add_also(kk_hit *h, const char *data, size_t len)
+{
+    json_t *o = json_loadb(data, len, 0, NULL);
+    if (!o)
+        return KK_OK;
+    kk_source *p = realloc(h->also, (h->n_also + 1) * sizeof *p);
+    if (p) {
+        h->also = p;
+        p[h->n_also].doc = json_str(o, KK_FIELD_DOC);
+        p[h->n_also].line = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_LINE));
+        if (p[h->n_also].doc)
+            h->n_also++;
+    }
+    json_decref(o);
+    return p ? KK_OK : KK_ENOMEM;
+}
+
+/* The other documents holding the same passage text (collapsed away by the search). */
+static kk_status find_copies(kk_searcher *s, kk_hit *h, unsigned docid, kk_error *err)
+{
+    char *hash = NULL;
+    size_t len = 0;
+    kk_status st = kk_db_get_value(s->db, docid, KK_SLOT_TEXTHASH, &hash, &len, err);
+    if (st != KK_OK || len == 0) {
+        free(hash);
+        return st;
+    }
+    char term[32];
+    snprintf(term, sizeof term, "%s%.*s", KK_PREFIX_HASH, (int)len, hash);
+    free(hash);
+    kk_xquery *q = NULL;
+    kk_xresults *res = NULL;
+    kk_search_opts o;
+    kk_search_opts_init(&o);
+    o.max = KK_MAX_ALSO + 1;
+    st = kk_xquery_term(term, strlen(term), 1, &q, err);
+    if (st == KK_OK)
+        st = kk_db_search(s->db, q, &o, &res, err);
+    for (size_t k = 0; st == KK_OK && k < kk_xresults_size(res); k++) {
+        kk_xhit x;
+        st = kk_xresults_hit(res, k, &x, err);
+        if (st == KK_OK && x.docid != docid)
+            st = add_also(h, x.data, x.data_len);
+    }
+    kk_xresults_free(res);
+    kk_xquery_free(q);
+    return st;
+}
+
+static kk_status make_hit(run *r, const candidate *c, kk_hit *h, unsigned rank, kk_error *err)
+{
+    kk_xhit x;
+    kk_status st = kk_xresults_hit(c->from, c->index, &x, err);
+    if (st != KK_OK)
+        return st;
+    h->rank = rank;
+    h->score = x.weight;
+    st = fill_fields(h, x.data, x.data_len, err);
+    if (st == KK_OK)
+        st = kk_find_marks(r->s, &r->q, h->text, &h->marks, &h->n_marks, err);
+    if (st == KK_OK)
+        st = kk_make_snippet(h->text, h->marks, h->n_marks, &h->snippet, &h->snippet_marks,
+                             &h->n_snippet_marks, err);
+    if (st == KK_OK && c->collapsed)
+        st = find_copies(r->s, h, c->docid, err);
+    return st;
+}
+
+static kk_status make_hits(run *r, kk_hits *hits, kk_error *err)
+{
+    size_t from = r->req->offset < r->n ? r->req->offset : r->n;
+    size_t to = from + r->req->limit < r->n ? from + r->req->limit : r->n;
+    hits->hits = calloc(to - from + 1, sizeof *hits->hits);
+    if (!hits->hits)
+        return kk_error_set(err, KK_ENOMEM, "out of memory");
+    kk_status st = KK_OK;
+    for (size_t k = from; st == KK_OK && k < to; k++) {
+        st = make_hit(r, &r->c[k], &hits->hits[hits->n], (unsigned)k + 1, err);
+        hits->n++;
+    }
+    return st;
+}
+
+/* ---- facets ----------------------------------------------------------------------------- */
+
+static const unsigned facet_slots[KK_FACET_COUNT] = {
+    KK_SLOT_YEAR, KK_SLOT_KIND, KK_SLOT_DEPT, KK_SLOT_CITY,
+};
+
+const char *kk_facet_field_name(kk_facet_field f)
+{
+    static const char *const names[KK_FACET_COUNT] = {"year", "kind", "dept", "city"};
+    return (unsigned)f < KK_FACET_COUNT ? names[f] : "?";
+}
+
+typedef struct facet_ctx {
+    kk_hits *hits;
+    kk_facet_field field;
+} facet_ctx;
+
+static int add_facet_value(const char *value, size_t len, unsigned freq, void *vctx)
+{
+    facet_ctx *c = vctx;
+    kk_hits *h = c->hits;
+    kk_facet_value *p = realloc(h->facets[c->field], (h->n_facets[c->field] + 1) * sizeof *p);
+    if (!p)
+        return 1;
+    h->facets[c->field] = p;
+    char *v = NULL;
+    if (c->field == KK_FACET_YEAR) {
+        v = malloc(16);
+        if (v)
+            snprintf(v, 16, "%d", (int)kk_number_unserialise(value, len));
+    } else if ((v = malloc(len + 1)) != NULL) {
+        memcpy(v, value, len);
+        v[len] = '\0';
+    }
+    if (!v)
+        return 1;
+    p[h->n_facets[c->field]++] = (kk_facet_value){v, freq};
+    return 0;
+}
+
+static int by_year_desc(const void *a, const void *b)
+{
+    return atoi(((const kk_facet_value *)b)->value) - atoi(((const kk_facet_value *)a)->value);
+}
+
+/* Counts over every match (not just the page): a search with max 0 that looks at all. */
+static kk_status count_facets(run *r, kk_hits *hits, kk_error *err)
+{
+    kk_search_opts o;
+    init_opts(&o, 0);
+    o.collapse_slot = -1;
+    o.check_at_least = r->s->doc_count;
+    o.n_facets = KK_FACET_COUNT;
+    memcpy(o.facet_slots, facet_slots, sizeof facet_slots);
+    const kk_xquery *q = hits->relaxed && r->q.relaxed ? r->q.relaxed : r->q.strict;
+    kk_xresults *res = NULL;
+    kk_status st = kk_db_search(r->s->db, q, &o, &res, err);
+    for (int f = 0; st == KK_OK && f < KK_FACET_COUNT; f++) {
+        facet_ctx ctx = {hits, (kk_facet_field)f};
+        st = kk_xresults_each_facet(res, (size_t)f, add_facet_value, &ctx, err);
+    }
+    kk_xresults_free(res);
+    if (hits->n_facets[KK_FACET_YEAR] > 1)
+        qsort(hits->facets[KK_FACET_YEAR], hits->n_facets[KK_FACET_YEAR],
+              sizeof(kk_facet_value), by_year_desc);
+    return st;
+}
+
+/* ---- entry points ----------------------------------------------------------------------- */
+
+static kk_status check_request(const kk_search_request *req, kk_error *err)
+{
+    if (!req->query)
+        return kk_error_set(err, KK_EINVAL, "no query");
+    if (req->limit < 1 || req->limit > KK_MAX_LIMIT)
+        return kk_error_set(err, KK_EINVAL, "limit %u is outside 1..%d", req->limit, KK_MAX_LIMIT);
+    if (req->offset > KK_MAX_OFFSET)
+        return kk_error_set(err, KK_EINVAL, "offset %u is over %d", req->offset, KK_MAX_OFFSET);
+    return KK_OK;
+}
+
+static void free_run(run *r)
+{
+    kk_built_query_free(&r->q);
+    kk_xresults_free(r->strict);
+    kk_xresults_free(r->relaxed);
+    free(r->c);
+}
+
+kk_status kk_search(kk_searcher *s, const kk_search_request *req, kk_hits **out, kk_error *err)
+{
+    *out = NULL;
+    kk_status st = check_request(req, err);
+    if (st != KK_OK)
+        return st;
+    kk_parsed_query *pq = NULL;
+    st = kk_query_parse(req->query, &pq, err);
+    if (st != KK_OK)
+        return st;
+    run r = {.s = s, .req = req};
+    kk_hits *hits = calloc(1, sizeof *hits);
+    st = hits ? kk_query_build(s, pq, &r.q, err) : kk_error_set(err, KK_ENOMEM, "out of memory");
+    kk_parsed_query_free(pq);
+    if (st == KK_OK)
+        st = run_searches(&r, hits, err);
+    if (st == KK_OK)
+        st = make_hits(&r, hits, err);
+    if (st == KK_OK && req->facets)
+        st = count_facets(&r, hits, err);
+    free_run(&r);
+    if (st != KK_OK) {
+        kk_hits_free(hits);
+        return st;
+    }
+    *out = hits;
+    return KK_OK;
+}
+
+static void free_hit(kk_hit *h)
+{
+    char *fields[] = {h->id, h->doc, h->title, h->section, h->heading, h->kind, h->dept,
+                      h->city, h->version, h->speaker, h->date, h->text, h->snippet};
+    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+        free(fields[k]);
+    for (size_t k = 0; k < h->n_also; k++)
+        free(h->also[k].doc);
+    free(h->also);
+    free(h->marks);
+    free(h->snippet_marks);
+}
+
+void kk_hits_free(kk_hits *h)
+{
+    if (!h)
+        return;
+    for (size_t k = 0; k < h->n; k++)
+        free_hit(&h->hits[k]);
+    free(h->hits);
+    for (int f = 0; f < KK_FACET_COUNT; f++) {
+        for (size_t k = 0; k < h->n_facets[f]; k++)
+            free(h->facets[f][k].value);
+        free(h->facets[f]);
+    }
+    free(h);
+}
