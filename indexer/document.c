@@ -2,9 +2,9 @@
  *
  * Owns the kk_document and kk_passage structs (building, freeing), the choice of reader by
  * extension and content (minutes, CSV, HTML, plain text), and what is inferred for the whole
- * document afterwards: title, kind, fiscal year, plan names, manifest overrides. The splitting
- * itself lives in split_text.c, split_table.c, read_csv.c and split_minutes.c; decoding in
- * decode.c.
+ * document afterwards: title, kind, fiscal year (cover, last page, file name), plan names,
+ * manifest overrides. The splitting itself lives in split_text.c, split_table.c, split_layout.c,
+ * read_csv.c and split_minutes.c; decoding in decode.c; manifests in manifest.c.
  */
 #include "document_internal.h"
 
@@ -107,18 +107,20 @@ void kk_builder_warn(kk_builder *b, const char *fmt, ...)
     va_end(ap);
 }
 
-static void passage_free(kk_passage *p)
+void kk_passage_release(kk_passage *p)
 {
     free(p->text);
     free(p->heading);
     free(p->section);
     free(p->dept);
+    free(p->office);
     free(p->version);
     free(p->speaker);
     free(p->date);
     for (size_t k = 0; k < p->n_plans; k++)
         free(p->plans[k]);
     free(p->plans);
+    memset(p, 0, sizeof *p);
 }
 
 void kk_document_free(kk_document *d)
@@ -126,7 +128,7 @@ void kk_document_free(kk_document *d)
     if (!d)
         return;
     for (size_t i = 0; i < d->n_passages; i++)
-        passage_free(&d->passages[i]);
+        kk_passage_release(&d->passages[i]);
     free(d->passages);
     free(d->path);
     free(d->doc);
@@ -197,6 +199,10 @@ static kk_status split_plain(kk_builder *b, const char *text, size_t len, int ht
 {
     kk_vlines v = {0};
     kk_status st = kk_vlines_build(&v, text, len, html, err);
+    if (st == KK_OK && v.unclosed)
+        kk_builder_warn(b, "%s:%u: HTML markup not closed (%zu in this file): an unclosed tag "
+                        "is kept as text, an unclosed script or style ends the text",
+                        b->name, v.unclosed_line, v.unclosed);
     if (st == KK_OK)
         st = kk_split_vlines(b, &v, err);
     if (st == KK_OK)
@@ -204,6 +210,9 @@ static kk_status split_plain(kk_builder *b, const char *text, size_t len, int ht
     kk_vlines_free(&v);
     if (st == KK_OK && !b->doc->year)
         b->doc->year = document_year(text, len);
+    /* A cover that states no year: the file's name may (令和元年度_運営方針と目標.txt). */
+    if (st == KK_OK && !b->doc->year && b->doc->doc)
+        b->doc->year = kk_year_find(b->doc->doc, strlen(b->doc->doc), NULL, NULL);
     return st;
 }
 
@@ -232,7 +241,7 @@ static kk_status finish(kk_document *d, const kk_doc_overrides *o, kk_error *err
         if (st == KK_OK)
             st = set_string(&d->city, o->city, err);
         if (o->year)
-            d->year = o->year;
+            d->year = o->year > 0 ? o->year : 0;
     }
     for (size_t i = 0; st == KK_OK && i < d->n_passages; i++) {
         kk_passage *p = &d->passages[i];
@@ -265,9 +274,29 @@ static kk_status document_new(const char *path, const char *doc, const char *enc
     return KK_OK;
 }
 
-/* Build a document from decoded text (owned by the caller). */
+/* Remove NUL bytes (left in text extracted from PDF; C strings would end at them) with a warning
+ * naming the line of the first. Returns the new length. */
+static size_t drop_nul_bytes(kk_builder *b, char *text, size_t len)
+{
+    char *nul = memchr(text, '\0', len);
+    if (!nul)
+        return len;
+    unsigned line = 1;
+    for (const char *p = text; p < nul; p++)
+        line += *p == '\n';
+    size_t w = 0;
+    for (size_t r = 0; r < len; r++)
+        if (text[r])
+            text[w++] = text[r];
+    text[w] = '\0';
+    kk_builder_warn(b, "%s:%u: %zu NUL byte%s removed", b->name, line, len - w,
+                    len - w == 1 ? "" : "s");
+    return w;
+}
+
+/* Build a document from decoded text (owned by the caller, who lets NUL bytes be removed). */
 static kk_status document_build(const char *path, const char *doc, const char *encoding,
-                                const char *text, size_t len, const kk_doc_overrides *o,
+                                char *text, size_t len, const kk_doc_overrides *o,
                                 kk_document **out, kk_error *err)
 {
     kk_document *d = NULL;
@@ -275,7 +304,12 @@ static kk_status document_build(const char *path, const char *doc, const char *e
     if (st != KK_OK)
         return st;
     kk_builder b = {d, 0, doc ? doc : (path ? path : "text")};
+    len = drop_nul_bytes(&b, text, len);
     st = split_any(&b, path, text, len, err);
+    if (st == KK_OK)
+        st = kk_passages_cut_long(&b, err);
+    if (st == KK_OK && d->n_passages == 0)
+        kk_builder_warn(&b, "%s: %s", b.name, len ? "no text to index" : "empty file");
     if (st == KK_OK)
         st = finish(d, o, err);
     if (st != KK_OK) {

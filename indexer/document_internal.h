@@ -2,7 +2,7 @@
  *
  * The readers are split by format: decode.c (bytes to UTF-8), split_text.c (plain-text passages
  * and headings), split_table.c (markup stripping and two-column tables, feeding split_text.c),
- * read_csv.c (bulletin CSV), split_minutes.c (council minutes), plans.c (plan names in a
+ * split_layout.c (repairs of PDF page layout after splitting), read_csv.c (bulletin CSV), split_minutes.c (council minutes), plans.c (plan names in a
  * passage) and document.c (dispatch, the builder below, metadata, freeing). Nothing here is
  * exported from the library.
  */
@@ -73,6 +73,8 @@ typedef struct kk_vlines {
     size_t n, cap;
     kk_buf text;          /* the text the vlines point into */
     char *labels[2];      /* column labels of a comparison table, or NULL */
+    size_t unclosed;      /* tags, comments or scripts left open (kept as text / skipped) */
+    unsigned unclosed_line; /* line of the first of them */
 } kk_vlines;
 
 /* Turn decoded text into vlines: plain lines as they are, lines with markup stripped into one
@@ -83,6 +85,52 @@ void kk_vlines_free(kk_vlines *v);
 
 /* Split vlines into passages (split_text.c). */
 kk_status kk_split_vlines(kk_builder *b, const kk_vlines *v, kk_error *err);
+
+/* What a PDF page layout put out of reading order, repaired once a document is split
+ * (split_layout.c): department labels printed after the items they name (003, several labels
+ * stacked after one block) and plan titles printed after their plan's text (001). */
+typedef struct kk_layout_label {
+    char *label;
+    size_t at; /* number of passages when the label was met */
+} kk_layout_label;
+
+typedef struct kk_layout_orphan {
+    size_t passage; /* a passage holding only a plan title */
+    char *heading;  /* the title as a heading (行財政改革アクションプラン2022 策定) */
+    char *plan;     /* the plan's name (without 策定 / 改定) */
+} kk_layout_orphan;
+
+typedef struct kk_layout {
+    size_t trail_from;       /* first passage named by trailing labels */
+    kk_layout_label *labels; /* trailing labels in order */
+    size_t n_labels, cap_labels;
+    kk_layout_orphan *orphans;
+    size_t n_orphans, cap_orphans;
+    size_t n_heads;          /* department labels met as headings (not trailing) */
+    char *head;              /* the last of them */
+    size_t head_at;          /* number of passages when it was met */
+} kk_layout;
+
+/* Record a label that names passages before it (trailing layout). */
+kk_status kk_layout_add_label(kk_layout *l, const char *label, size_t n, size_t at,
+                              kk_error *err);
+/* Record a passage that holds only a plan title. */
+kk_status kk_layout_add_orphan(kk_layout *l, size_t passage, const char *heading,
+                               const char *plan, kk_error *err);
+/* Record a department label that heads what follows it. */
+kk_status kk_layout_add_head(kk_layout *l, const char *label, size_t n, size_t at,
+                             kk_error *err);
+/* Give trailing labels their passages and orphan plan titles their text; may remove passages. */
+kk_status kk_layout_resolve(kk_layout *l, kk_document *d, kk_error *err);
+void kk_layout_free(kk_layout *l);
+
+/* Free what a passage owns (not the passage itself) and zero it. */
+void kk_passage_release(kk_passage *p);
+
+/* Cut every passage far longer than KK_PASSAGE_MAX_CHARS (text that gave its reader no place to
+ * end it: a 10 MB line, a table without sentence ends) into pieces with its metadata, with one
+ * warning naming the file and line (split_long.c). */
+kk_status kk_passages_cut_long(kk_builder *b, kk_error *err);
 
 /* What a line of plain text is, for the splitter and for choosing a table column. */
 typedef enum kk_line_kind {

@@ -33,6 +33,8 @@ struct kk_indexer {
     kk_xdoc *xdoc;  /* reused for every passage */
     kk_buf term;    /* scratch for prefixed terms */
     int in_batch;
+    int shard;      /* writing scratch shards of a first build: no earlier passages to replace */
+    char hash[17];  /* hash of the passage text being added (text_hash) */
 };
 
 static kk_status check_analysis_version(kk_indexer *ix, const char *path, kk_error *err)
@@ -60,18 +62,29 @@ static kk_status check_analysis_version(kk_indexer *ix, const char *path, kk_err
     return KK_OK;
 }
 
+/* An indexer with its analyzer and document but no database yet. */
+static kk_status indexer_new(kk_indexer **out, kk_error *err)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return kk_error_set(err, KK_ENOMEM, "out of memory");
+    kk_status st = kk_analyzer_new(&(*out)->analyzer, err);
+    if (st == KK_OK)
+        st = kk_xdoc_new(&(*out)->xdoc, err);
+    if (st != KK_OK) {
+        kk_indexer_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
 kk_status kk_indexer_open(const char *path, unsigned lock_wait_ms, kk_indexer **out,
                           kk_error *err)
 {
-    *out = NULL;
-    kk_indexer *ix = calloc(1, sizeof *ix);
-    if (!ix)
-        return kk_error_set(err, KK_ENOMEM, "out of memory");
-    kk_status st = kk_db_open_write(path, lock_wait_ms, &ix->db, err);
+    kk_indexer *ix = NULL;
+    kk_status st = indexer_new(&ix, err);
     if (st == KK_OK)
-        st = kk_analyzer_new(&ix->analyzer, err);
-    if (st == KK_OK)
-        st = kk_xdoc_new(&ix->xdoc, err);
+        st = kk_db_open_write(path, lock_wait_ms, &ix->db, err);
     if (st == KK_OK)
         st = check_analysis_version(ix, path, err);
     if (st == KK_OK)
@@ -82,6 +95,33 @@ kk_status kk_indexer_open(const char *path, unsigned lock_wait_ms, kk_indexer **
     }
     *out = ix;
     return KK_OK;
+}
+
+kk_status kk_indexer_new_for_shards(kk_indexer **out, kk_error *err)
+{
+    kk_status st = indexer_new(out, err);
+    if (st == KK_OK)
+        (*out)->shard = 1;
+    return st;
+}
+
+kk_status kk_indexer_shard_start(kk_indexer *ix, const char *path, kk_error *err)
+{
+    if (!ix->shard || ix->db)
+        return kk_error_set(err, KK_EINVAL, "indexer: shard '%s' started while %s", path,
+                            ix->db ? "another is open" : "writing a real database");
+    kk_status st = kk_db_create_shard(path, &ix->db, err);
+    if (st == KK_OK)
+        st = check_analysis_version(ix, path, err);
+    return st;
+}
+
+kk_status kk_indexer_shard_finish(kk_indexer *ix, kk_error *err)
+{
+    kk_status st = ix->db ? kk_db_commit(ix->db, err) : KK_OK;
+    kk_db_free(ix->db);
+    ix->db = NULL;
+    return st;
 }
 
 void kk_indexer_free(kk_indexer *ix)
@@ -205,17 +245,14 @@ static uint64_t fnv1a64(const char *s, size_t n)
 }
 
 /* The hash of the passage text as the index sees it, so that copies differing only in width or
- * line breaks are recognised as the same passage. */
-static kk_status text_hash(kk_indexer *ix, const char *text, char hex[17], kk_error *err)
+ * line breaks are recognised as the same passage: called right after the body was analysed, whose
+ * normalized text (kk_analyzer_text) is what kk_normalize would return, without normalizing the
+ * passage a second time. */
+static void text_hash(kk_indexer *ix)
 {
-    char *norm = NULL;
     size_t n = 0;
-    kk_status st = kk_normalize(ix->analyzer, text, strlen(text), &norm, &n, err);
-    if (st != KK_OK)
-        return st;
-    snprintf(hex, 17, "%016" PRIx64, fnv1a64(norm, n));
-    free(norm);
-    return KK_OK;
+    const char *norm = kk_analyzer_text(ix->analyzer, &n);
+    snprintf(ix->hash, sizeof ix->hash, "%016" PRIx64, fnv1a64(norm, n));
 }
 
 static json_t *string_or_null(const char *s)
@@ -242,6 +279,7 @@ char *kk_index_passage_json(const kk_document *d, size_t ordinal)
     json_object_set_new(o, KK_FIELD_YEAR, year ? json_integer(year) : json_null());
     json_object_set_new(o, KK_FIELD_KIND, string_or_null(d->kind));
     json_object_set_new(o, KK_FIELD_DEPT, string_or_null(p->dept));
+    json_object_set_new(o, KK_FIELD_OFFICE, string_or_null(p->office));
     json_object_set_new(o, KK_FIELD_CITY, string_or_null(d->city));
     json_object_set_new(o, KK_FIELD_PLANS, plans);
     json_object_set_new(o, KK_FIELD_VERSION, string_or_null(p->version));
@@ -265,6 +303,8 @@ static kk_status add_passage_terms(kk_indexer *ix, const kk_document *d, const k
 {
     unsigned next = 0;
     kk_status st = add_text_terms(ix, p->text ? p->text : "", 0, 1, &next, err);
+    if (st == KK_OK)
+        text_hash(ix);
     if (st == KK_OK && p->heading)
         st = add_text_terms(ix, p->heading, next + KK_POSITION_GAP, KK_HEADING_WDF, &next, err);
     if (st == KK_OK && d->title && (!p->heading || strcmp(d->title, p->heading) != 0))
@@ -284,6 +324,7 @@ static kk_status add_passage_filters(kk_indexer *ix, const char *file_id,
     kk_status st = year ? add_filter_term(ix, KK_PREFIX_YEAR, year_text, 1, err) : KK_OK;
     if (st == KK_OK) st = add_filter_term(ix, KK_PREFIX_KIND, d->kind, 0, err);
     if (st == KK_OK) st = add_filter_term(ix, KK_PREFIX_DEPT, p->dept, 0, err);
+    if (st == KK_OK) st = add_filter_term(ix, KK_PREFIX_DEPT, p->office, 0, err);
     if (st == KK_OK) st = add_city_terms(ix, d->city, err);
     if (st == KK_OK) st = add_filter_term(ix, KK_PREFIX_VERSION, p->version, 0, err);
     if (st == KK_OK) st = add_filter_term(ix, KK_PREFIX_SPEAKER, p->speaker, 0, err);
@@ -309,11 +350,9 @@ static kk_status add_passage_filters(kk_indexer *ix, const char *file_id,
 static kk_status add_passage_values(kk_indexer *ix, const kk_document *d, const kk_passage *p,
                                     size_t ordinal, kk_error *err)
 {
-    char hash[17];
-    kk_status st = text_hash(ix, p->text ? p->text : "", hash, err);
-    if (st == KK_OK) st = kk_xdoc_set_value(ix->xdoc, KK_SLOT_TEXTHASH, hash, 16, err);
+    kk_status st = kk_xdoc_set_value(ix->xdoc, KK_SLOT_TEXTHASH, ix->hash, 16, err);
     if (st == KK_OK) {
-        const char *t = make_term(ix, KK_PREFIX_HASH, hash, 16);
+        const char *t = make_term(ix, KK_PREFIX_HASH, ix->hash, 16);
         st = kk_xdoc_add_term(ix->xdoc, t, ix->term.len, 0, err);
     }
     if (st == KK_OK) st = set_string_value(ix, KK_SLOT_KIND, d->kind, err);
@@ -362,7 +401,7 @@ static kk_status put_stamp(kk_indexer *ix, const char *file_id, const kk_file_st
 kk_status kk_indexer_add(kk_indexer *ix, const char *file_id, const kk_file_stamp *stamp,
                          const kk_document *d, size_t *n_passages, kk_error *err)
 {
-    kk_status st = kk_indexer_remove(ix, file_id, err);
+    kk_status st = ix->shard ? KK_OK : kk_indexer_remove(ix, file_id, err);
     for (size_t k = 0; st == KK_OK && k < d->n_passages; k++)
         st = add_passage(ix, file_id, d, k, err);
     if (st == KK_OK && stamp)

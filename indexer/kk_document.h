@@ -28,7 +28,8 @@ typedef struct kk_passage {
     char *heading;  /* innermost heading, or NULL */
     char *section;  /* section path, headings joined by " › ", or NULL */
     int year;       /* fiscal year (e.g. 2012), 0 when unknown */
-    char *dept;     /* department (企画部) or 担当課, or NULL */
+    char *dept;     /* department (企画部), or NULL */
+    char *office;   /* the section in charge (担当課: 企画経営課企画調整係), or NULL */
     char *version;  /* column label of a comparison table (後期基本計画（素案）), or NULL */
     char *speaker;  /* council minutes: the speaker of the turn, or NULL */
     char *date;     /* ISO date (2024-11-01) when known, or NULL */
@@ -50,8 +51,9 @@ typedef struct kk_document {
     char first_warning[256]; /* the first of them, "file:line: what", for the summary */
 } kk_document;
 
-/* Per-file facts that override inference (from a manifest beside the corpus); any field may be
- * NULL / 0 to infer it. */
+/* Per-file facts that override inference (from a manifest beside the corpus, kk_manifest.h); any
+ * field may be NULL / 0 to infer it. year -1: the document states no year, infer none; dept
+ * applies to every passage. */
 typedef struct kk_doc_overrides {
     const char *title;
     const char *kind;

@@ -34,6 +34,16 @@ kk_status kk_indexer_open(const char *path, unsigned lock_wait_ms, kk_indexer **
 /* Commit outstanding changes (if any) and close. */
 void kk_indexer_free(kk_indexer *ix);
 
+/* Shards of a first index built in parallel (see bulk.c): an indexer made by
+ * kk_indexer_new_for_shards writes one fresh scratch database after another with the same
+ * analyzer. kk_indexer_shard_start creates the shard at path (replacing any database there; not
+ * synced to disk, see kk_db_create_shard); kk_indexer_add then adds files without looking for
+ * earlier passages to replace; kk_indexer_shard_finish commits and closes it, so that it can be
+ * compacted. Starting a shard while one is open fails with KK_EINVAL. */
+kk_status kk_indexer_new_for_shards(kk_indexer **out, kk_error *err);
+kk_status kk_indexer_shard_start(kk_indexer *ix, const char *path, kk_error *err);
+kk_status kk_indexer_shard_finish(kk_indexer *ix, kk_error *err);
+
 /* Start a batch; every add/remove until kk_indexer_commit becomes visible atomically. */
 kk_status kk_indexer_begin(kk_indexer *ix, kk_error *err);
 kk_status kk_indexer_commit(kk_indexer *ix, kk_error *err);

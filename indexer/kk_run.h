@@ -1,10 +1,13 @@
 /* kk_run.h — one indexing job: walk the named paths, index new and changed files, remove the
  * passages of files that disappeared, and count what happened.
  *
- * Files are committed in batches of whole files, so an interrupted job leaves an index holding
- * exactly the files committed so far; the next job finishes the work. A file that cannot be read
- * is reported through the problem callback and counted, never fatal: only database errors stop a
- * job. keikaku-index is a thin front over this.
+ * A database that does not exist yet is built in parallel, one worker thread per core, and
+ * appears whole when the job ends: an interrupted first build leaves no database (the next job
+ * starts it again). An existing database is updated in batches of whole files, so an
+ * interrupted update leaves an index holding exactly the files committed so far; the next job
+ * finishes the work. Either way the index is the same, document numbers included. A file that
+ * cannot be read is reported through the problem callback and counted, never fatal: only
+ * database errors stop a job. keikaku-index is a thin front over this.
  */
 #ifndef KK_RUN_H
 #define KK_RUN_H
@@ -46,10 +49,16 @@ typedef struct kk_run_opts {
     size_t n_synonym_files;
     int force;                      /* reindex files even when unchanged */
     unsigned lock_wait_ms;          /* how long to wait for another writer */
-    size_t batch_passages;          /* commit after this many passages (0: default) */
-    /* Called after each file (done of total); may be NULL. */
+    size_t batch_passages;          /* commit after this many passages (0: default); an update
+                                       only: a first build commits once, at the end */
+    unsigned threads;               /* worker threads of a first build (0: one per core) */
+    size_t shard_bytes;             /* input bytes per scratch shard of a first build (0: the
+                                       tuned default; tests make it small to merge in levels) */
+    /* Called after each file (done of total; from the workers of a first build, one at a
+     * time, in the order files finish); may be NULL. */
     void (*progress)(size_t done, size_t total, const char *doc, void *ctx);
-    /* Called for each skipped file or warning with a message naming it; may be NULL. */
+    /* Called for each skipped file or warning with a message naming it (one call at a time);
+     * may be NULL. */
     void (*problem)(const char *message, void *ctx);
     void *ctx;
 } kk_run_opts;

@@ -16,6 +16,9 @@ int kk_utf8_next(const char *s, size_t n, size_t *i);
 /* Encode code point c into out (4 bytes room); returns the number of bytes written. */
 size_t kk_utf8_put(int c, char *out);
 
+/* Number of code points in n bytes of UTF-8 (continuation bytes are not counted). */
+size_t kk_utf8_count(const char *s, size_t n);
+
 /* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int kk_utf8_valid(const char *s, size_t n);
 

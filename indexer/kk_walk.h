@@ -19,6 +19,11 @@ typedef int (*kk_walk_file_cb)(const char *path, const char *doc, void *ctx);
  * The walk goes on. */
 typedef void (*kk_walk_problem_cb)(const char *path, const char *why, void *ctx);
 
+/* The start of `why` for a folder whose entries could not be listed (permissions, I/O): unlike a
+ * loop or a broken link, its files may well still exist, so what an index holds under it must
+ * not be taken as deleted. */
+#define KK_WALK_UNREADABLE "cannot read folder"
+
 /* Walk root. Fails only if root itself does not exist or cannot be read (KK_EIO) or on memory
  * exhaustion; problems below it go to problem_cb. */
 kk_status kk_walk(const char *root, kk_walk_file_cb file_cb, kk_walk_problem_cb problem_cb,

@@ -39,6 +39,8 @@ static void usage(FILE *out)
             "                        line) to the built-in one; may be repeated\n"
             "  -f, --force           reindex every file, changed or not\n"
             "  -w, --wait SECONDS    wait this long for another indexer to finish (default 0)\n"
+            "  -b, --batch N         commit after every N passages (default 20000); a crash\n"
+            "                        loses at most the files of the open batch\n"
             "      --dump            print the passages as JSON Lines instead of indexing\n"
             "  -q, --quiet           print nothing but errors\n"
             "  -h, --help            show this help and exit\n"
@@ -106,11 +108,12 @@ static int parse_args(cli *c, int argc, char **argv)
         {"db", required_argument, NULL, 'd'},   {"synonyms", required_argument, NULL, 's'},
         {"force", no_argument, NULL, 'f'},      {"wait", required_argument, NULL, 'w'},
         {"dump", no_argument, NULL, 'D'},       {"quiet", no_argument, NULL, 'q'},
+        {"batch", required_argument, NULL, 'b'},
         {"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     int opt;
-    while ((opt = getopt_long(argc, argv, "d:s:fw:qhV", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "d:s:fw:b:qhV", options, NULL)) != -1) {
         switch (opt) {
         case 'd': c->run.db_path = optarg; break;
         case 's': c->synonyms[c->n_synonyms++] = optarg; break;
@@ -119,6 +122,17 @@ static int parse_args(cli *c, int argc, char **argv)
         case 'q': c->quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf(PROGRAM " " KK_VERSION "\n"); return 0;
+        case 'b': {
+            char *end = NULL;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (end == optarg || *end || n < 1 || n > 10000000) {
+                fprintf(stderr, PROGRAM ": error: --batch: '%s' is not a number from 1 to "
+                                "10000000\n", optarg);
+                return 2;
+            }
+            c->run.batch_passages = n;
+            break;
+        }
         case 'w':
             if (parse_wait(optarg, &c->run.lock_wait_ms) == 0)
                 break;

@@ -120,14 +120,16 @@ static kk_status dup_or_null(const char *s, char **out, kk_error *err)
     return s && s[0] ? kk_strdup_n(s, strlen(s), out, err) : KK_OK;
 }
 
-/* Where an article may be cut: at a blank line, or before a ■ line (a bulletin sub-heading). */
-static int cut_before(const char *body, size_t at)
+/* Where an article of n bytes may be cut: at a blank line, or before a ■ line (a bulletin
+ * sub-heading). */
+static int cut_before(const char *body, size_t n, size_t at)
 {
     if (at == 0)
         return 0;
     if (body[at] == '\n')
         return 1;
-    return memcmp(body + at, "■", strlen("■")) == 0 && body[at - 1] == '\n';
+    return n - at >= strlen("■") && memcmp(body + at, "■", strlen("■")) == 0 &&
+           body[at - 1] == '\n';
 }
 
 typedef struct article {
@@ -167,10 +169,10 @@ static kk_status add_article(reader *r, const article *a, unsigned record_line, 
     size_t n = strlen(body), start = 0, chars = 0;
     kk_status st = KK_OK;
     for (size_t i = 0; i < n && st == KK_OK; i++) {
-        if (chars > KK_PASSAGE_MAX_CHARS / 2 && cut_before(body, i) && i > start) {
+        if (chars > KK_PASSAGE_MAX_CHARS / 2 && cut_before(body, n, i) && i > start) {
             size_t next_chars = 0;
             size_t j = i + 1;
-            while (j < n && !cut_before(body, j))
+            while (j < n && !cut_before(body, n, j))
                 next_chars += ((unsigned char)body[j++] & 0xC0) != 0x80;
             if (chars + next_chars > KK_PASSAGE_MAX_CHARS) {
                 unsigned line = start ? a->body_line + count_lines(body, 0, start) : record_line;

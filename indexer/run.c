@@ -1,10 +1,12 @@
 /* run.c — one indexing job over files and folders (see kk_run.h).
  *
- * Owns the job's sequence: synonyms, walk, per-file change detection by stamp, reading, indexing,
- * batch commits, removal of vanished files, statistics. Reading formats is kk_document's job,
- * terms are kk_index's; this file only decides what to do with each file and when to commit.
+ * Owns the job's sequence: walk, then either a first build (a database that does not exist yet
+ * is built in parallel by bulk.c) or an update: synonyms, per-file change detection by stamp,
+ * reading, indexing, batch commits, removal of vanished files. Also the helpers both paths
+ * share (run_internal.h) and the passage dump. Reading formats is kk_document's job, terms are
+ * kk_index's; this file only decides what to do with each file and when to commit.
  */
-#include "kk_run.h"
+#include "run_internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -18,6 +20,7 @@
 
 #include "kk_document.h"
 #include "kk_index.h"
+#include "kk_manifest.h"
 #include "kk_text.h"
 #include "kk_walk.h"
 
@@ -35,22 +38,22 @@ const char *kk_skip_reason_name(kk_skip_reason r)
     return (unsigned)r < KK_SKIP_COUNT ? names[r] : "other";
 }
 
-typedef struct found_file {
-    char *path, *doc, *id; /* id: the canonical path, NULL for unsupported files */
-} found_file;
+typedef kk_job job;
+typedef kk_found_file found_file;
 
-typedef struct job {
-    const kk_run_opts *opts;
-    kk_run_stats *stats;
-    found_file *files;
-    size_t n_files, cap_files;
-    kk_status oom;
-    size_t since_commit;
-} job;
+static void lock(job *j)
+{
+    if (j->lock)
+        pthread_mutex_lock(j->lock);
+}
 
-static void report(job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void unlock(job *j)
+{
+    if (j->lock)
+        pthread_mutex_unlock(j->lock);
+}
 
-static void report(job *j, const char *fmt, ...)
+void kk_job_report(job *j, const char *fmt, ...)
 {
     if (!j->opts->problem)
         return;
@@ -59,21 +62,25 @@ static void report(job *j, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    lock(j);
     j->opts->problem(msg, j->opts->ctx);
+    unlock(j);
 }
 
-static void skip(job *j, kk_skip_reason reason)
+void kk_job_skip(job *j, kk_skip_reason reason)
 {
+    lock(j);
     j->stats->files_skipped++;
     j->stats->skipped[reason]++;
+    unlock(j);
 }
 
 static int on_file(const char *path, const char *doc, void *ctx)
 {
     job *j = ctx;
     if (!kk_document_supported(path)) {
-        skip(j, KK_SKIP_UNSUPPORTED);
-        report(j, "%s: unsupported file type, skipped", path);
+        kk_job_skip(j, KK_SKIP_UNSUPPORTED);
+        kk_job_report(j, "%s: unsupported file type, skipped", path);
         return 0;
     }
     if (j->n_files == j->cap_files) {
@@ -92,8 +99,8 @@ static int on_file(const char *path, const char *doc, void *ctx)
     f->id = realpath(path, NULL);
     if (!f->path || !f->doc || !f->id) {
         if (f->path && f->doc && !f->id) {
-            skip(j, KK_SKIP_UNREADABLE);
-            report(j, "%s: %s, skipped", path, strerror(errno));
+            kk_job_skip(j, KK_SKIP_UNREADABLE);
+            kk_job_report(j, "%s: %s, skipped", path, strerror(errno));
             free(f->path);
             free(f->doc);
             return 0;
@@ -106,11 +113,31 @@ static int on_file(const char *path, const char *doc, void *ctx)
     return 0;
 }
 
+/* Remember a folder that could not be listed (KK_WALK_UNREADABLE), by its canonical path. */
+static void remember_unlisted(job *j, const char *path)
+{
+    if (j->n_unlisted == j->cap_unlisted) {
+        size_t cap = j->cap_unlisted ? j->cap_unlisted * 2 : 8;
+        char **p = realloc(j->unlisted, cap * sizeof *p);
+        if (!p) {
+            j->oom = KK_ENOMEM;
+            return;
+        }
+        j->unlisted = p;
+        j->cap_unlisted = cap;
+    }
+    char *canonical = realpath(path, NULL);
+    if (canonical)
+        j->unlisted[j->n_unlisted++] = canonical;
+}
+
 static void on_walk_problem(const char *path, const char *why, void *ctx)
 {
     job *j = ctx;
-    skip(j, KK_SKIP_WALK);
-    report(j, "%s: %s", path, why);
+    kk_job_skip(j, KK_SKIP_WALK);
+    kk_job_report(j, "%s: %s", path, why);
+    if (strncmp(why, KK_WALK_UNREADABLE, strlen(KK_WALK_UNREADABLE)) == 0)
+        remember_unlisted(j, path);
 }
 
 static uint64_t fnv1a64_update(uint64_t h, const unsigned char *s, size_t n)
@@ -122,7 +149,7 @@ static uint64_t fnv1a64_update(uint64_t h, const unsigned char *s, size_t n)
     return h;
 }
 
-/* Size and mtime of a file. */
+/* Size and mtime of a file (hash 0). */
 static kk_status stat_file(const char *path, kk_file_stamp *s, kk_error *err)
 {
     struct stat st;
@@ -172,6 +199,12 @@ static kk_status file_changed(const found_file *f, const kk_file_stamp *before, 
     return st;
 }
 
+kk_status kk_job_stamp(const char *path, kk_file_stamp *stamp, kk_error *err)
+{
+    kk_status st = stat_file(path, stamp, err);
+    return st == KK_OK ? hash_file(path, &stamp->hash, err) : st;
+}
+
 static kk_skip_reason reason_of(kk_status st)
 {
     switch (st) {
@@ -179,6 +212,39 @@ static kk_skip_reason reason_of(kk_status st)
     case KK_EFORMAT: return KK_SKIP_BINARY;
     default: return KK_SKIP_UNREADABLE;
     }
+}
+
+kk_document *kk_job_read(job *j, const found_file *f, const char *kept_note)
+{
+    kk_error ferr = {0};
+    kk_document *d = NULL;
+    kk_status st = kk_manifest_read_document(f->path, f->doc, &d, &ferr);
+    if (st != KK_OK) {
+        kk_job_skip(j, reason_of(st));
+        kk_job_report(j, "%s, skipped%s", ferr.message, kept_note ? kept_note : "");
+        return NULL;
+    }
+    if (d->n_warnings) {
+        lock(j);
+        j->stats->warnings += d->n_warnings;
+        unlock(j);
+        kk_job_report(j, "%s (%zu problem%s in this file)", d->first_warning, d->n_warnings,
+               d->n_warnings == 1 ? "" : "s");
+    }
+    return d;
+}
+
+void kk_job_file_done(job *j, const found_file *f, int indexed, size_t passages)
+{
+    lock(j);
+    if (indexed) {
+        j->stats->files_indexed++;
+        j->stats->passages += passages;
+    }
+    j->done++;
+    if (j->opts->progress)
+        j->opts->progress(j->done, j->n_files, f->doc, j->opts->ctx);
+    unlock(j);
 }
 
 static kk_status commit_batch(job *j, kk_indexer *ix, kk_error *err)
@@ -201,26 +267,17 @@ static kk_status index_file(job *j, kk_indexer *ix, const found_file *f, kk_erro
     if (st != KK_OK)
         return st;
     if (file_changed(f, &before, found, &now, &changed, &ferr) != KK_OK) {
-        skip(j, KK_SKIP_UNREADABLE);
-        report(j, "%s, skipped", ferr.message);
+        kk_job_skip(j, KK_SKIP_UNREADABLE);
+        kk_job_report(j, "%s, skipped", ferr.message);
         return KK_OK;
     }
     if (!changed && !j->opts->force) {
         j->stats->files_unchanged++;
         return KK_OK;
     }
-    kk_document *d = NULL;
-    kk_status rst = kk_document_read(f->path, f->doc, NULL, &d, &ferr);
-    if (rst != KK_OK) {
-        skip(j, reason_of(rst));
-        report(j, "%s, skipped%s", ferr.message, found ? " (its earlier passages are kept)" : "");
+    kk_document *d = kk_job_read(j, f, found ? " (its earlier passages are kept)" : NULL);
+    if (!d)
         return KK_OK;
-    }
-    if (d->n_warnings) {
-        j->stats->warnings += d->n_warnings;
-        report(j, "%s (%zu problem%s in this file)", d->first_warning, d->n_warnings,
-               d->n_warnings == 1 ? "" : "s");
-    }
     size_t n = 0;
     st = kk_indexer_add(ix, f->id, &now, d, &n, err);
     kk_document_free(d);
@@ -259,7 +316,8 @@ static int collect_gone(const char *id, void *ctx)
 {
     removal *r = ctx;
     found_file key = {NULL, NULL, (char *)id};
-    if (!under_root(id, r->roots, r->j->opts->n_roots))
+    if (!under_root(id, r->roots, r->j->opts->n_roots)
+        || under_root(id, r->j->unlisted, r->j->n_unlisted))
         return 0;
     if (bsearch(&key, r->j->files, r->j->n_files, sizeof key, compare_ids))
         return 0;
@@ -277,7 +335,8 @@ static int collect_gone(const char *id, void *ctx)
     return 0;
 }
 
-/* Remove the passages of files that were indexed under one of the roots but are gone now. */
+/* Remove the passages of files that were indexed under one of the roots but are gone now (not
+ * those under a folder that could not be listed: they may well be there). */
 static kk_status remove_vanished(job *j, kk_indexer *ix, kk_error *err)
 {
     removal r = {j, calloc(j->opts->n_roots + 1, sizeof(char *)), NULL, 0, 0};
@@ -324,7 +383,7 @@ static char *read_whole_file(const char *path, size_t *len, kk_error *err)
     return kk_buf_take(&b, len);
 }
 
-static kk_status load_synonyms(const kk_run_opts *o, kk_indexer *ix, kk_error *err)
+kk_status kk_job_load_synonyms(const kk_run_opts *o, kk_indexer *ix, kk_error *err)
 {
     size_t n = o->n_synonym_files + 1;
     kk_synonym_table *t = calloc(n, sizeof *t);
@@ -384,28 +443,41 @@ static void free_files(job *j)
         free(j->files[k].id);
     }
     free(j->files);
+    for (size_t k = 0; k < j->n_unlisted; k++)
+        free(j->unlisted[k]);
+    free(j->unlisted);
+}
+
+/* Bring an existing database up to date with the found files. */
+static kk_status update(job *j, kk_error *err)
+{
+    kk_indexer *ix = NULL;
+    kk_status st = kk_indexer_open(j->opts->db_path, j->opts->lock_wait_ms, &ix, err);
+    if (st == KK_OK)
+        st = kk_indexer_begin(ix, err);
+    if (st == KK_OK)
+        st = kk_job_load_synonyms(j->opts, ix, err);
+    if (st == KK_OK)
+        st = index_files(j, ix, err);
+    if (st == KK_OK)
+        st = remove_vanished(j, ix, err);
+    if (st == KK_OK)
+        st = kk_indexer_commit(ix, err);
+    kk_indexer_free(ix);
+    return st;
 }
 
 kk_status kk_run_index(const kk_run_opts *opts, kk_run_stats *stats, kk_error *err)
 {
     memset(stats, 0, sizeof *stats);
     double start = now_seconds();
-    job j = {opts, stats, NULL, 0, 0, KK_OK, 0};
-    kk_indexer *ix = NULL;
+    job j = {.opts = opts, .stats = stats};
+    int built = 0;
     kk_status st = walk_roots(&j, err);
     if (st == KK_OK)
-        st = kk_indexer_open(opts->db_path, opts->lock_wait_ms, &ix, err);
-    if (st == KK_OK)
-        st = kk_indexer_begin(ix, err);
-    if (st == KK_OK)
-        st = load_synonyms(opts, ix, err);
-    if (st == KK_OK)
-        st = index_files(&j, ix, err);
-    if (st == KK_OK)
-        st = remove_vanished(&j, ix, err);
-    if (st == KK_OK)
-        st = kk_indexer_commit(ix, err);
-    kk_indexer_free(ix);
+        st = kk_bulk_build(&j, &built, err);
+    if (st == KK_OK && !built)
+        st = update(&j, err);
     free_files(&j);
     stats->seconds = now_seconds() - start;
     return st;
@@ -413,14 +485,9 @@ kk_status kk_run_index(const kk_run_opts *opts, kk_run_stats *stats, kk_error *e
 
 static kk_status dump_file(job *j, const found_file *f, FILE *out, kk_error *err)
 {
-    kk_error ferr = {0};
-    kk_document *d = NULL;
-    kk_status rst = kk_document_read(f->path, f->doc, NULL, &d, &ferr);
-    if (rst != KK_OK) {
-        skip(j, reason_of(rst));
-        report(j, "%s, skipped", ferr.message);
+    kk_document *d = kk_job_read(j, f, NULL);
+    if (!d)
         return KK_OK;
-    }
     kk_status st = KK_OK;
     for (size_t k = 0; st == KK_OK && k < d->n_passages; k++) {
         char *line = kk_index_passage_json(d, k);
@@ -440,7 +507,7 @@ kk_status kk_run_dump(const kk_run_opts *opts, FILE *out, kk_run_stats *stats, k
 {
     memset(stats, 0, sizeof *stats);
     double start = now_seconds();
-    job j = {opts, stats, NULL, 0, 0, KK_OK, 0};
+    job j = {.opts = opts, .stats = stats};
     kk_status st = walk_roots(&j, err);
     for (size_t k = 0; st == KK_OK && k < j.n_files; k++)
         st = dump_file(&j, &j.files[k], out, err);

@@ -43,16 +43,24 @@ static kk_status nomem(minutes *m)
     return kk_error_set(m->err, KK_ENOMEM, "%s: out of memory splitting minutes", m->b->name);
 }
 
+/* Append a digit to *value, which stops growing past any date part (a run of digits as long as
+ * a phone number must not overflow an int: fuzz_document found it). */
+static void add_digit(int *value, int digit)
+{
+    if (*value < 100000)
+        *value = *value * 10 + digit;
+}
+
 static int is_digit_at(const char *s, size_t n, size_t *i, int *value)
 {
     if (*i < n && s[*i] >= '0' && s[*i] <= '9') {
-        *value = *value * 10 + (s[*i] - '0');
+        add_digit(value, s[*i] - '0');
         (*i)++;
         return 1;
     }
     if (n - *i >= 3 && memcmp(s + *i, "\xEF\xBC", 2) == 0 && (unsigned char)s[*i + 2] >= 0x90 &&
         (unsigned char)s[*i + 2] <= 0x99) { /* full-width ０-９ */
-        *value = *value * 10 + ((unsigned char)s[*i + 2] - 0x90);
+        add_digit(value, (unsigned char)s[*i + 2] - 0x90);
         *i += 3;
         return 1;
     }

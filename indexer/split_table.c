@@ -70,6 +70,7 @@ typedef struct markup {
     int column;
     int soft, hard;   /* flags for the next vline */
     int in_list;      /* inside <ul>/<ol>: "・" after white space starts an item */
+    size_t no_gt_from; /* no '>' at or after this offset: a '<' there opens no tag */
 } markup;
 
 static kk_status flush(markup *m, kk_error *err)
@@ -111,21 +112,50 @@ static unsigned count_newlines(const char *s, size_t from, size_t to)
     return k;
 }
 
+/* Markup that a browser would not close where it should: counted, with the line of the first,
+ * for the reader's warning. */
+static void note_unclosed(markup *m)
+{
+    if (!m->out->unclosed++)
+        m->out->unclosed_line = m->line;
+}
+
+/* The '>' ending the tag opened at s[i], or NULL when another '<' or the end of s comes first (an
+ * unclosed tag such as "<b 本文 <i>": its text is kept rather than swallowed up to the next '>').
+ * Looking no further than the next '<' keeps the scan linear in the length of s. */
+static const char *tag_end(markup *m, const char *s, size_t n, size_t i)
+{
+    if (i >= m->no_gt_from)
+        return NULL;
+    int comment = n - i >= 4 && memcmp(s + i, "<!--", 4) == 0; /* may hold '<' */
+    for (size_t j = i + 1; j < n; j++) {
+        if (s[j] == '>')
+            return s + j;
+        if (s[j] == '<' && !comment)
+            return NULL;
+    }
+    m->no_gt_from = i;
+    return NULL;
+}
+
 /* Handle the tag at s[i] == '<'; returns the offset after it, or i when it is not a tag. */
 static size_t read_tag(markup *m, const char *s, size_t n, size_t i, kk_status *st, kk_error *err)
 {
-    const char *gt = memchr(s + i, '>', n - i);
-    if (!gt)
-        return i;
-    size_t end = (size_t)(gt - s) + 1, p = i + 1;
-    int closing = p < end && s[p] == '/';
+    size_t p = i + 1;
+    int closing = p < n && s[p] == '/';
     p += closing;
     size_t name = p;
-    while (p < end && ((s[p] >= 'a' && s[p] <= 'z') || (s[p] >= 'A' && s[p] <= 'Z') ||
-                       (s[p] >= '0' && s[p] <= '9')))
+    while (p < n && ((s[p] >= 'a' && s[p] <= 'z') || (s[p] >= 'A' && s[p] <= 'Z') ||
+                     (s[p] >= '0' && s[p] <= '9')))
         p++;
-    if (p == name && s[name] != '!')
+    if (p == name && (name >= n || s[name] != '!'))
         return i; /* "< 3" or "<>" is text */
+    const char *gt = tag_end(m, s, n, i);
+    if (!gt) {
+        note_unclosed(m);
+        return i;
+    }
+    size_t end = (size_t)(gt - s) + 1;
     m->line += count_newlines(s, i, end);
     if (!closing && tag_is(s + name, p - name, skipped_tags)) {
         const char *close = strstr(s + end, "</");
@@ -133,6 +163,8 @@ static size_t read_tag(markup *m, const char *s, size_t n, size_t i, kk_status *
                strncasecmp(close + 2, s + name, p - name) != 0)
             close = strstr(close + 2, "</");
         size_t stop = close && (size_t)(close - s) < n ? (size_t)(close - s) : n;
+        if (stop == n)
+            note_unclosed(m);
         m->line += count_newlines(s, end, stop);
         return stop;
     }
@@ -192,7 +224,7 @@ static int list_bullet_at(const char *s, size_t n, size_t i)
 static kk_status emit_markup(kk_vlines *out, const char *s, size_t n, unsigned line, int column,
                              int soft, kk_error *err)
 {
-    markup m = {out, out->text.len, line, 0, column, soft, 0, 0};
+    markup m = {out, out->text.len, line, 0, column, soft, 0, 0, n};
     kk_status st = kk_buf_add(&out->text, "", 0);
     size_t i = 0;
     while (st == KK_OK && i < n) {
@@ -455,7 +487,10 @@ kk_status kk_vlines_build(kk_vlines *out, const char *text, size_t len, int html
             st = emit_row(out, &t, text + i, end - i, line, err);
             soft = 0;
         } else {
+            size_t before = out->n;
             st = emit_line(out, &t, markup_doc, text + a, b - a, line, soft, err);
+            if (st == KK_OK && out->n > before && !markup_doc && text[i] == ' ')
+                out->v[before].hard_before = 1; /* an indented line starts a text box (001) */
             soft = 0;
         }
         i = end + 1;

@@ -15,10 +15,14 @@
  *    or above becomes a passage of its own.
  *  - An item alone on its line with a short title (000: ○主な事業) that is followed by items of
  *    another marker is a heading for them.
- *  - 担当課 lines close a plan and name the department of the passages since the plan began
- *    (they come after them). Department labels (企画部) head what follows — or, when the first
- *    label comes right after items like those that follow it (003, a two-column page layout),
- *    every label names the items before it.
+ *  - 担当課 lines close a plan and name the section in charge (office) of the passages since
+ *    the plan began (they come after them). Department labels (企画部) head what follows — or,
+ *    when the first label comes right after items like those that follow it (003, a two-column
+ *    page layout), every label names items before it (resolved in split_layout.c, with the
+ *    other repairs of page layout).
+ *  - A line indented with a space (001: " 家庭", a text box) starts a new passage
+ *    (split_table.c marks it hard_before); a short line right before a plan title or a
+ *    department label titles nothing.
  * Passage years come from the headings (平成24年度 in a title); a year in a sentence is a
  * reference, and the passage otherwise takes the document's year (document.c).
  */
@@ -44,8 +48,9 @@ typedef struct shared {
     kk_builder *b;
     const kk_vlines *v;
     int trailing;         /* department labels follow their items: -1 undecided, 0, 1 */
-    size_t trail_from;    /* first passage a trailing label may name */
+    size_t items_from;    /* first passage of the latest run of items */
     size_t contact_from;  /* first passage a 担当課 line may name */
+    kk_layout layout;     /* what page layout put out of order, repaired at the end */
 } shared;
 
 typedef struct splitter {
@@ -149,6 +154,8 @@ static kk_status close_passage(splitter *sp, kk_error *err)
     if (!sp->body_line)
         return KK_OK;
     unsigned first = sp->pend_line ? sp->pend_line : sp->body_line;
+    if (sp->marker && !sp->last_marker)
+        sp->sh->items_from = sp->sh->b->doc->n_passages;
     kk_passage *p;
     kk_status st = kk_builder_add(sp->sh->b, sp->pend_line ? sp->pend.data : NULL,
                                   sp->body.data, sp->body.len, first, sp->body_last, &p, err);
@@ -173,6 +180,10 @@ static kk_status flush_pending(splitter *sp, kk_error *err)
                                   sp->pend_last, &p, err);
     if (st == KK_OK && p)
         st = describe(sp, p, err);
+    if (st == KK_OK && p && sp->pend_level == KK_LEVEL_PLAN && sp->plan &&
+        sp->levels[KK_LEVEL_PLAN] && !sp->levels[KK_LEVEL_PLAN + 1])
+        st = kk_layout_add_orphan(&sp->sh->layout, sp->sh->b->doc->n_passages - 1,
+                                  sp->levels[KK_LEVEL_PLAN], sp->plan, err);
     clear_pending(sp);
     return st;
 }
@@ -315,6 +326,9 @@ static int is_title(const splitter *sp, size_t idx, const char *s, size_t n, con
     const kk_vline *next = next_vline(sp, idx, v->column);
     if (!next || starts_continuation(sp, next))
         return 0;
+    kk_line_class c = kk_line_classify(vtext(sp->sh, next), next->len);
+    if (c.kind == KK_LINE_DEPT || (c.kind == KK_LINE_HEADING && c.level <= KK_LEVEL_PLAN))
+        return 0;
     if (kk_title_shaped(s, n, TITLE_MAX_CHARS))
         return 1;
     return sp->pend_title && sp->pend_line && !v->soft_before && !v->hard_before &&
@@ -381,7 +395,8 @@ static kk_status on_item(splitter *sp, const char *s, size_t n, int marker, cons
             s++, n--;
     }
     if (sp->body_line && sp->marker && sp->marker != marker && sp->item_lines == 1 &&
-        sp->body_chars <= ITEM_HEADING_MAX_CHARS && !kk_has_text(sp->body.data, sp->body.len, "。")) {
+        sp->body_chars <= ITEM_HEADING_MAX_CHARS &&
+        !kk_has_text(sp->body.data, sp->body.len, "。")) {
         char *title;
         kk_status st = kk_strdup_n(sp->body.data, sp->body.len, &title, err);
         if (st != KK_OK)
@@ -401,7 +416,7 @@ static kk_status on_item(splitter *sp, const char *s, size_t n, int marker, cons
     return open_passage(sp, s, n, marker, v, err);
 }
 
-/* A 担当課 line names the department of the passages since the plan began, and ends the plan. */
+/* A 担当課 line names the office of the passages since the plan began, and ends the plan. */
 static kk_status on_contact(splitter *sp, const char *s, size_t n, kk_error *err)
 {
     kk_status st = close_passage(sp, err);
@@ -411,9 +426,9 @@ static kk_status on_contact(splitter *sp, const char *s, size_t n, kk_error *err
     kk_contact_name(s, n, &a, &z);
     kk_document *d = sp->sh->b->doc;
     for (size_t i = sp->sh->contact_from; st == KK_OK && i < d->n_passages && z > a; i++) {
-        free(d->passages[i].dept);
-        d->passages[i].dept = NULL;
-        st = kk_strdup_n(s + a, z - a, &d->passages[i].dept, err);
+        free(d->passages[i].office);
+        d->passages[i].office = NULL;
+        st = kk_strdup_n(s + a, z - a, &d->passages[i].office, err);
     }
     sp->sh->contact_from = d->n_passages;
     if (sp->plan) { /* the plan's own headings end with it; without a plan (003) they go on */
@@ -459,18 +474,19 @@ static kk_status on_dept(splitter *sp, size_t idx, const char *s, size_t n, size
     }
     kk_status st = close_passage(sp, err);
     shared *sh = sp->sh;
-    if (sh->trailing < 0)
+    if (sh->trailing < 0) {
         sh->trailing = is_trailing(sp, idx, rest ? s + rest : NULL, rest ? n - rest : 0);
+        sh->layout.trail_from = sh->items_from;
+    }
     kk_document *d = sh->b->doc;
-    if (sh->trailing) {
-        for (size_t i = sh->trail_from; st == KK_OK && i < d->n_passages; i++)
-            if (!d->passages[i].dept)
-                st = kk_strdup_n(s, label, &d->passages[i].dept, err);
+    if (st == KK_OK && sh->trailing) {
+        st = kk_layout_add_label(&sh->layout, s, label, d->n_passages, err);
     } else if (st == KK_OK) {
         st = add_heading(sp, KK_LEVEL_DEPT, s, label, v, err);
+        if (st == KK_OK)
+            st = kk_layout_add_head(&sh->layout, s, label, d->n_passages, err);
         sh->contact_from = d->n_passages;
     }
-    sh->trail_from = d->n_passages;
     if (st == KK_OK && rest) {
         kk_vline adjacent = *v;
         adjacent.soft_before = adjacent.hard_before = 0;
@@ -561,7 +577,7 @@ static void free_splitter(splitter *sp)
 
 kk_status kk_split_vlines(kk_builder *b, const kk_vlines *v, kk_error *err)
 {
-    shared sh = {b, v, -1, 0, 0};
+    shared sh = {b, v, -1, 0, 0, {0}};
     splitter sps[3];
     memset(sps, 0, sizeof sps);
     for (int k = 0; k < 3; k++) {
@@ -585,5 +601,8 @@ kk_status kk_split_vlines(kk_builder *b, const kk_vlines *v, kk_error *err)
             st = finish_splitter(&sps[k], err);
         free_splitter(&sps[k]);
     }
+    if (st == KK_OK)
+        st = kk_layout_resolve(&sh.layout, b->doc, err);
+    kk_layout_free(&sh.layout);
     return st;
 }

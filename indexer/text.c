@@ -71,6 +71,14 @@ size_t kk_utf8_put(int c, char *out)
     return 4;
 }
 
+size_t kk_utf8_count(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t k = 0; k < n; k++)
+        count += ((unsigned char)s[k] & 0xC0) != 0x80;
+    return count;
+}
+
 int kk_utf8_valid(const char *s, size_t n)
 {
     size_t i = 0;

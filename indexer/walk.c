@@ -117,7 +117,9 @@ static kk_status list_dir(walker *w, const char *path, const patterns *ignore, c
     *n = 0;
     DIR *dir = opendir(path);
     if (!dir) {
-        problem(w, path, strerror(errno));
+        char why[256];
+        snprintf(why, sizeof why, KK_WALK_UNREADABLE ": %s", strerror(errno));
+        problem(w, path, why);
         return KK_OK;
     }
     size_t cap = 0;

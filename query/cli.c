@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,16 @@ int kk_cli_usage_error(const char *command, const char *fmt, ...)
     fprintf(stderr, "\nTry '" PROGRAM " %s%s--help' for more information.\n", command ? command : "",
             command ? " " : "");
     return KK_EXIT_USAGE;
+}
+
+int kk_cli_bad_option(const char *command, int argc, char **argv)
+{
+    int at = optind < argc && argv[optind][0] == '-' ? optind : optind - 1;
+    const char *bad = at > 0 && at < argc ? argv[at] : "?";
+    if (bad[0] == '-' && bad[1] != '-' && (unsigned char)bad[1] >= 0x80)
+        return kk_cli_usage_error(command, "'%s' reads as an option; to exclude a word, put the "
+                                  "query after --: %s -- %s", bad, command ? command : "search", bad);
+    return kk_cli_usage_error(command, "unknown option '%s'", bad);
 }
 
 kk_searcher *kk_cli_open(const kk_cli *cli, int *exit_code)

@@ -29,6 +29,11 @@ int kk_cli_fail(const kk_error *err);
 int kk_cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Report the option getopt_long just rejected (argv as given to it) and return KK_EXIT_USAGE.
+ * A query word starting with '-' (an exclusion) looks like an option: the message says to put
+ * the query after "--". Subcommands set opterr = 0 so that getopt prints nothing itself. */
+int kk_cli_bad_option(const char *command, int argc, char **argv);
+
 /* Open the database for a subcommand; on failure print the error and return NULL. */
 kk_searcher *kk_cli_open(const kk_cli *cli, int *exit_code);
 
@@ -40,5 +45,10 @@ char *kk_cli_join(int argc, char **argv);
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int kk_cmd_search(const kk_cli *cli, int argc, char **argv);
+int kk_cmd_compare(const kk_cli *cli, int argc, char **argv);
+int kk_cmd_trend(const kk_cli *cli, int argc, char **argv);
+int kk_cmd_show(const kk_cli *cli, int argc, char **argv);
+int kk_cmd_related(const kk_cli *cli, int argc, char **argv);
+int kk_cmd_serve(const kk_cli *cli, int argc, char **argv);
 
 #endif

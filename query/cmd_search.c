@@ -8,7 +8,7 @@
 
 typedef struct search_args {
     unsigned limit, offset;
-    int json, facets;
+    int json, facets, explain;
     char *query;
 } search_args;
 
@@ -24,6 +24,7 @@ static void search_usage(FILE *out)
             "  -o, --offset N    skip the first N passages (paging)\n"
             "  -j, --json        print JSON Lines, one object per passage, best first\n"
             "  -f, --facets      also count passages per year, kind, department and city\n"
+            "  -x, --explain     show how the query is understood instead of searching\n"
             "  -h, --help        show this help and exit\n");
 }
 
@@ -32,12 +33,13 @@ static int parse_search_args(search_args *a, int argc, char **argv)
     static const struct option options[] = {
         {"limit", required_argument, NULL, 'n'}, {"offset", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, 'j'},        {"facets", no_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"explain", no_argument, NULL, 'x'},     {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int opt;
     long v;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "+n:o:jfh", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+n:o:jfxh", options, NULL)) != -1) {
         switch (opt) {
         case 'n':
             if ((v = kk_cli_number(optarg, 1, 1000)) < 0)
@@ -53,8 +55,9 @@ static int parse_search_args(search_args *a, int argc, char **argv)
             break;
         case 'j': a->json = 1; break;
         case 'f': a->facets = 1; break;
+        case 'x': a->explain = 1; break;
         case 'h': search_usage(stdout); return KK_EXIT_OK;
-        default: return kk_cli_usage_error("search", "bad option");
+        default: return kk_cli_bad_option("search", argc, argv);
         }
     }
     if (optind >= argc)
@@ -134,13 +137,29 @@ static void print_text(const kk_cli *cli, const search_args *a, const kk_hits *h
         print_facets(hits);
 }
 
+static int explain(kk_searcher *s, const char *query)
+{
+    char *text = NULL;
+    kk_error err = {0};
+    if (kk_search_explain(s, query, &text, &err) != KK_OK)
+        return kk_cli_fail(&err);
+    fputs(text, stdout);
+    free(text);
+    return KK_EXIT_OK;
+}
+
 int kk_cmd_search(const kk_cli *cli, int argc, char **argv)
 {
-    search_args a = {10, 0, 0, 0, NULL};
+    search_args a = {10, 0, 0, 0, 0, NULL};
     int code = parse_search_args(&a, argc, argv);
     if (code >= 0)
         return code;
     kk_searcher *s = kk_cli_open(cli, &code);
+    if (s && a.explain) {
+        code = explain(s, a.query);
+        kk_searcher_free(s);
+        s = NULL;
+    }
     if (s) {
         kk_search_request req = {a.query, a.offset, a.limit, a.facets};
         kk_hits *hits = NULL;

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "kk_passage.h"
 #include "kk_query.h"
 
 /* One hit: rank, score, id, doc, line, title, section, heading, year (number or null), kind,
@@ -16,5 +17,10 @@ json_t *kk_hit_to_json(const kk_hit *h);
 
 /* Facet counts: {"year": [{"value": "2019", "count": 3}, …], "kind": …, …}. */
 json_t *kk_facets_to_json(const kk_hits *h);
+
+/* A passage in context: {"passage": {id, doc, line, lines, ordinal, title, section, heading,
+ * year, kind, dept, office, city, plans, version, speaker, date, text}, "citation": "出典: …",
+ * "before": [passages, document order], "after": [passages, document order]}. */
+json_t *kk_passage_context_to_json(const kk_passage_context *c);
 
 #endif

@@ -21,6 +21,11 @@ typedef struct kk_searcher kk_searcher;
 kk_status kk_searcher_open(const char *path, kk_searcher **out, kk_error *err);
 void kk_searcher_free(kk_searcher *s);
 
+/* Bring s up to the database's latest commit (an indexer may have committed since it was opened
+ * or last refreshed); *changed (may be NULL) tells whether it moved. Long-running fronts (the
+ * web server) call it before each request. Fails as kk_xapian.h's kk_db_reopen. */
+kk_status kk_searcher_refresh(kk_searcher *s, int *changed, kk_error *err);
+
 /* Facet fields counted by kk_search when asked. */
 typedef enum kk_facet_field {
     KK_FACET_YEAR,
@@ -84,6 +89,11 @@ typedef struct kk_hits {
  * The caller frees *out with kk_hits_free. */
 kk_status kk_search(kk_searcher *s, const kk_search_request *req, kk_hits **out, kk_error *err);
 void kk_hits_free(kk_hits *h);
+
+/* How query is understood: its content units (each with the terms that can match it), the
+ * years it prefers, and the Xapian queries run (strict, then relaxed). For people checking why
+ * a passage is or is not found. The caller frees *out. */
+kk_status kk_search_explain(kk_searcher *s, const char *query, char **out, kk_error *err);
 
 /* Render text with its marks wrapped in open/close (e.g. "【", "】"). Caller frees. */
 char *kk_mark_text(const char *text, const kk_span *marks, size_t n, const char *open,

@@ -21,6 +21,11 @@ typedef struct command {
 
 static const command commands[] = {
     {"search", kk_cmd_search, "ranked passages for a query"},
+    {"compare", kk_cmd_compare, "versions of a plan or section, aligned, with changes"},
+    {"trend", kk_cmd_trend, "matching passages and documents per fiscal year"},
+    {"show", kk_cmd_show, "a passage in context, with a citation line"},
+    {"related", kk_cmd_related, "individual plans carrying out a policy, and back"},
+    {"serve", kk_cmd_serve, "search pages and a JSON API for a web browser"},
 };
 
 static void usage(FILE *out)
@@ -70,7 +75,7 @@ static int parse_global(kk_cli *cli, int argc, char **argv)
             return kk_cli_usage_error(NULL, "--color: '%s' is not auto, always or never", optarg);
         case 'h': usage(stdout); return KK_EXIT_OK;
         case 'V': printf(PROGRAM " " KK_VERSION "\n"); return KK_EXIT_OK;
-        default: return kk_cli_usage_error(NULL, "bad option");
+        default: return kk_cli_bad_option(NULL, argc, argv);
         }
     }
     if (optind >= argc)
@@ -90,6 +95,7 @@ int main(int argc, char **argv)
 {
     kk_cli cli = {getenv("KEIKAKU_DB") ? getenv("KEIKAKU_DB") : DEFAULT_DB, 0};
     parse_color("auto", &cli.color);
+    opterr = 0; /* options are reported by kk_cli_bad_option, whole and with a hint */
     int code = parse_global(&cli, argc, argv);
     if (code < 0)
         code = run_command(&cli, argc - optind, argv + optind);

@@ -15,19 +15,35 @@
 #include "kk_text.h"
 #include "kk_xapian.h"
 
+/* A sorted list of normalized words (wordlist.c). */
+typedef struct kk_wordlist {
+    char **words;
+    size_t n;
+} kk_wordlist;
+
+/* Read a word list (one word per line, # starts a comment), normalizing each entry with a.
+ * On failure the list holds what was read so far; kk_wordlist_free releases it either way. */
+kk_status kk_wordlist_load(kk_wordlist *l, kk_analyzer *a, const char *text, size_t len,
+                           kk_error *err);
+int kk_wordlist_has(const kk_wordlist *l, const char *word, size_t len);
+void kk_wordlist_free(kk_wordlist *l);
+
 struct kk_searcher {
     kk_db *db;
     kk_analyzer *analyzer;
-    char **stopwords; /* normalized, sorted */
-    size_t n_stopwords;
+    kk_wordlist stopwords;
     unsigned doc_count;
 };
 
 /* One content unit of a query: a content word, a span with synonyms, or a phrase. A passage
- * "has" the unit when it holds any of its terms (a key ending in '*' matches by prefix). */
+ * "has" the unit when it holds any of its terms (a key ending in '*' matches by prefix). Its
+ * alternatives are the words typed and each synonym; within one, the keys form a sequence. */
 typedef struct kk_unit {
     char **keys;
+    unsigned *alts;   /* for each key, which alternative (the text, or one of its synonyms) */
     size_t n_keys, cap_keys;
+    unsigned n_alts;
+    double idf;       /* how informative holding the unit is: log(N / df) of its likeliest form */
 } kk_unit;
 
 #define KK_MAX_YEAR_PREFS 8
@@ -39,6 +55,7 @@ typedef struct kk_built_query {
     size_t n_units, cap_units;
     int years[KK_MAX_YEAR_PREFS]; /* years the query text names, preferred in ranking */
     size_t n_years;
+    int matches_all;    /* no words, phrases, filters or years: strict matches every passage */
 } kk_built_query;
 
 /* Build the Xapian queries for a parsed query. */

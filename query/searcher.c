@@ -12,59 +12,9 @@
 
 #include "kk_schema.h"
 
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Load the stop words, normalized the way query words are, so the table may be written in any
- * width. */
-static kk_status load_stopwords(kk_searcher *s, kk_error *err)
-{
-    const char *t = kk_builtin_stopwords;
-    size_t len = kk_builtin_stopwords_len, pos = 0, cap = 0;
-    while (pos < len) {
-        const char *nl = memchr(t + pos, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - (t + pos)) : len - pos;
-        const char *line = t + pos;
-        pos += n + 1;
-        if (n == 0 || line[0] == '#')
-            continue;
-        if (s->n_stopwords == cap) {
-            cap = cap ? cap * 2 : 128;
-            char **p = realloc(s->stopwords, cap * sizeof *p);
-            if (!p)
-                return kk_error_set(err, KK_ENOMEM, "out of memory");
-            s->stopwords = p;
-        }
-        size_t out_len = 0;
-        kk_status st = kk_normalize(s->analyzer, line, n, &s->stopwords[s->n_stopwords], &out_len,
-                                    err);
-        if (st != KK_OK)
-            return st;
-        s->n_stopwords++;
-    }
-    qsort(s->stopwords, s->n_stopwords, sizeof *s->stopwords, compare_strings);
-    return KK_OK;
-}
-
 int kk_searcher_is_stopword(const kk_searcher *s, const char *word, size_t len)
 {
-    size_t lo = 0, hi = s->n_stopwords;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const char *w = s->stopwords[mid];
-        int c = strncmp(w, word, len);
-        if (c == 0)
-            c = w[len] ? 1 : 0;
-        if (c == 0)
-            return 1;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
+    return kk_wordlist_has(&s->stopwords, word, len);
 }
 
 static kk_status check_version(kk_searcher *s, const char *path, kk_error *err)
@@ -100,7 +50,8 @@ kk_status kk_searcher_open(const char *path, kk_searcher **out, kk_error *err)
     if (st == KK_OK)
         st = kk_analyzer_new(&s->analyzer, err);
     if (st == KK_OK)
-        st = load_stopwords(s, err);
+        st = kk_wordlist_load(&s->stopwords, s->analyzer, kk_builtin_stopwords,
+                              kk_builtin_stopwords_len, err);
     if (st == KK_OK)
         st = kk_db_doc_count(s->db, &s->doc_count, err);
     if (st != KK_OK) {
@@ -111,14 +62,23 @@ kk_status kk_searcher_open(const char *path, kk_searcher **out, kk_error *err)
     return KK_OK;
 }
 
+kk_status kk_searcher_refresh(kk_searcher *s, int *changed, kk_error *err)
+{
+    int moved = 0;
+    kk_status st = kk_db_reopen(s->db, &moved, err);
+    if (st == KK_OK && moved)
+        st = kk_db_doc_count(s->db, &s->doc_count, err);
+    if (changed)
+        *changed = moved;
+    return st;
+}
+
 void kk_searcher_free(kk_searcher *s)
 {
     if (!s)
         return;
     kk_db_free(s->db);
     kk_analyzer_free(s->analyzer);
-    for (size_t k = 0; k < s->n_stopwords; k++)
-        free(s->stopwords[k]);
-    free(s->stopwords);
+    kk_wordlist_free(&s->stopwords);
     free(s);
 }

@@ -28,28 +28,44 @@ int kk_unit_key_matches(const char *key, const char *term, size_t len)
     return kl == len && memcmp(key, term, len) == 0;
 }
 
-/* 0: no unit holds the term; 1: it matches; 2: it matches and may be marked alone (a word, a
- * prefix, or the only bigram of its unit). */
+/* 0: no unit holds the term; 1: it matches as one of several terms of a sequence (a unit of
+ * several words or bigrams); 2: it matches and may be marked alone (the unit's only word or
+ * bigram, or a prefix). */
 static int term_match(const kk_built_query *q, const char *term, size_t len, int is_gram)
 {
+    size_t pl = strlen(KK_PREFIX_GRAM);
     int best = 0;
     for (size_t u = 0; u < q->n_units && best < 2; u++) {
-        size_t grams = 0;
-        int hit = 0, prefix = 0;
-        for (size_t k = 0; k < q->units[u].n_keys; k++) {
-            const char *key = q->units[u].keys[k];
-            size_t kl = strlen(key);
-            int gram_key = strncmp(key, KK_PREFIX_GRAM, strlen(KK_PREFIX_GRAM)) == 0;
-            grams += gram_key && key[kl - 1] != '*';
-            if (kk_unit_key_matches(key, term, len)) {
-                hit = 1;
-                prefix |= key[kl - 1] == '*';
+        const kk_unit *unit = &q->units[u];
+        for (size_t k = 0; k < unit->n_keys && best < 2; k++) {
+            const char *key = unit->keys[k];
+            if (!kk_unit_key_matches(key, term, len))
+                continue;
+            if (key[strlen(key) - 1] == '*') {
+                best = 2;
+                break;
             }
+            size_t same_kind = 0; /* keys of this kind in the same alternative */
+            for (size_t j = 0; j < unit->n_keys; j++) {
+                const char *other = unit->keys[j];
+                int gram_key = strncmp(other, KK_PREFIX_GRAM, pl) == 0;
+                same_kind += unit->alts[j] == unit->alts[k] && gram_key == is_gram
+                             && other[strlen(other) - 1] != '*';
+            }
+            best = same_kind <= 1 ? 2 : 1;
         }
-        if (hit)
-            best = (!is_gram || prefix || grams <= 1) ? 2 : (best > 1 ? best : 1);
     }
     return best;
+}
+
+/* Whether tokens a and b of the same kind stand next to each other in the text. */
+static int adjacent(const kk_token *a, const kk_token *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    unsigned a_end = a->pos + (a->kind == KK_TOKEN_GRAM ? 1 : (unsigned)kk_utf8_count(a->text, a->len));
+    unsigned b_end = b->pos + (b->kind == KK_TOKEN_GRAM ? 1 : (unsigned)kk_utf8_count(b->text, b->len));
+    return a_end == b->pos || b_end == a->pos;
 }
 
 static kk_status push_span(kk_span **spans, size_t *n, size_t *cap, unsigned start, unsigned end)
@@ -114,15 +130,13 @@ kk_status kk_find_marks(kk_searcher *s, const kk_built_query *q, const char *tex
         memcpy(term + pl, t[k].text, t[k].len);
         match[k] = (unsigned char)term_match(q, term, pl + t[k].len, gram);
     }
-    /* A bigram that matches only as part of a longer word counts when a neighbouring bigram of
-     * the same run matches too; tokens are in position order, grams of a run adjacent. */
+    /* A word or bigram that matches only as part of a longer sequence counts when a neighbour of
+     * the same kind matches too; tokens are in position order, so neighbours are near in the
+     * array (a word's bigrams lie between it and the next word). */
     for (size_t k = 0; st == KK_OK && k < n; k++) {
         int ok = match[k] == 2;
-        if (match[k] == 1) {
-            for (size_t j = k > 3 ? k - 3 : 0; j < n && j <= k + 3 && !ok; j++)
-                ok = j != k && match[j] && t[j].kind == KK_TOKEN_GRAM
-                     && (t[j].pos + 1 == t[k].pos || t[k].pos + 1 == t[j].pos);
-        }
+        for (size_t j = k > 8 ? k - 8 : 0; match[k] == 1 && !ok && j < n && j <= k + 8; j++)
+            ok = j != k && match[j] && adjacent(&t[j], &t[k]);
         if (ok && push_span(marks, &m, &cap, t[k].start, t[k].end) != KK_OK)
             st = kk_error_set(err, KK_ENOMEM, "out of memory");
     }

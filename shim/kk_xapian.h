@@ -121,6 +121,19 @@ kk_status kk_db_expand(kk_db *db, const unsigned *docids, size_t n_docids, const
                        size_t max, kk_term_filter skip, kk_weighted_term_cb cb, void *ctx,
                        kk_error *err);
 
+/* ---- Building from shards ----------------------------------------------------------------- */
+
+/* Create a writable database at path for one shard of a larger build, replacing any database
+ * there. Its commits are not synced to disk and it takes no lock wait: only for scratch shards
+ * that are compacted into a real database before anyone reads them. */
+kk_status kk_db_create_shard(const char *path, kk_db **out, kk_error *err);
+
+/* Merge the databases at sources[0..n) into a new, compacted database at dest, which must not
+ * exist (KK_EINVAL). Documents keep the order of the sources and are numbered from 1; user
+ * metadata and synonyms are merged (a key set in several sources keeps the first's value). The
+ * sources are not changed. On failure a partial dest may be left for the caller to remove. */
+kk_status kk_db_compact(const char *const *sources, size_t n, const char *dest, kk_error *err);
+
 /* ---- Documents ---------------------------------------------------------------------------- */
 
 kk_status kk_xdoc_new(kk_xdoc **out, kk_error *err);

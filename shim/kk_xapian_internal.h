@@ -44,6 +44,11 @@ struct kk_xresults {
     Xapian::Enquire enquire;          /* kept for get_matching_terms */
     Xapian::MSet mset;
     std::vector<std::string> data;    /* stored data of each hit, fetched once at search time */
+    /* The query's terms in the order they were written, each once, and their indexes in byte
+     * order: gathered at the first kk_xresults_matching_terms, for all the hits. */
+    std::vector<std::string> query_terms;
+    std::vector<size_t> query_terms_sorted;
+    bool have_query_terms = false;
 
     kk_xresults(const Xapian::Database &d, bool w) : db(d), writable(w), enquire(d) {}
 };

@@ -105,7 +105,8 @@ typedef struct corpus_case {
     const char *section;        /* exact section, or NULL for none */
     const char *section_prefix; /* checked instead of section when set */
     int year;
-    const char *dept;
+    const char *dept;           /* department (企画部) */
+    const char *office;         /* 担当課 */
     const char *version;
     const char *plan;           /* a plan name the passage must carry, or NULL */
     const char *why;
@@ -117,49 +118,82 @@ typedef struct corpus_case {
 #define M003 "corpus/mitaka/003_ed473fa6d39f6456.txt"
 #define M004 "corpus/mitaka/004_a90150c5bdbb2000.txt"
 #define S611 "6-1-1 市民の創意と意欲を活かした協働のまちづくり"
+#define S611_CURRENT S611 " › 第1節 市民とともにつくるまちづくり › 1. 市民の創意と意欲を活かしたまちづくり より"
+#define OFFICE_GENDER "企画経営課平和・女性・国際化推進係"
 
 static const corpus_case corpus_cases[] = {
     {M000, "この計画は、持続可能な自治体経営の創造を実現するため", 28, 7,
-     "企画部 › 行財政改革アクションプラン2022 策定", NULL, 0, "企画経営課企画調整係", NULL,
-     "行財政改革アクションプラン2022",
-     "department and plan title head the plan; the 担当課 line after it names the section"},
+     "企画部 › 行財政改革アクションプラン2022 策定", NULL, 0, "企画部", "企画経営課企画調整係",
+     NULL, "行財政改革アクションプラン2022",
+     "department and plan title head the plan; the 担当課 line after it names its office"},
     {M000, "男女平等参画条例と行動計画の啓発・推進", 90, 1,
-     "企画部 › 男女平等参画のための三鷹市行動計画2022 策定 › ○主な事業", NULL, 0,
-     "企画経営課平和・女性・国際化推進係", NULL, "男女平等参画のための三鷹市行動計画2022",
+     "企画部 › 男女平等参画のための三鷹市行動計画2022 策定 › ○主な事業", NULL, 0, "企画部",
+     OFFICE_GENDER, NULL, "男女平等参画のための三鷹市行動計画2022",
      "each - item is a passage; ○主な事業 heads them; 策定 on its own line joins the title"},
+    {M000, "1月26日(木)(必着)までに", 26, 1, "個別計画にご意見をお寄せください", NULL, 0, NULL,
+     NULL, NULL, NULL, "the call for comments precedes the department: no dept, no office"},
     {M001, "男女が性別に関わらず、誰もが個人として尊重され", 1, 11,
-     "男女平等参画のための三鷹市行動計画2022 第1次改定 › 目的・概要", NULL, 2015,
-     "企画経営課平和・女性・国際化推進係", NULL, "男女平等参画のための三鷹市行動計画2022",
-     "a blank line inside a sentence does not end the passage; year from the last line"},
+     "男女平等参画のための三鷹市行動計画2022 第1次改定 › 目的・概要", NULL, 2015, "企画部",
+     OFFICE_GENDER, NULL, "男女平等参画のための三鷹市行動計画2022",
+     "a blank line inside a sentence does not end the passage; year from the last line; the "
+     "page's 企画部 tab, printed near the end, names the page's plans"},
     {M001, "◎相談体制の充実", 18, 4,
      "男女平等参画のための三鷹市行動計画2022 第1次改定 › 主な事業と取り組み内容", NULL, 2015,
-     "企画経営課平和・女性・国際化推進係", NULL, NULL, "a ◎ item with its wrapped lines"},
-    {M001, "行政サービスの質の向上を図りつつ事業を徹底的に見直すことで", 39, 5, "目的・概要",
-     NULL, 2015, "企画経営課行政評価担当", NULL, NULL,
-     "a 担当課 line ends the plan before it: the next plan's passages are not under its title"},
+     "企画部", OFFICE_GENDER, NULL, NULL, "a ◎ item with its wrapped lines"},
+    {M001, "行政サービスの質の向上を図りつつ事業を徹底的に見直すことで", 39, 5,
+     "新・行財政改革アクションプラン2022 策定 › 目的・概要", NULL, 2015, "企画部",
+     "企画経営課行政評価担当", NULL, "新・行財政改革アクションプラン2022",
+     "this plan's title is printed after its text (line 131): the untitled block that names "
+     "the plan gets it"},
+    {M001, "◇個別課題体系１ 創造的な自治体経営の推進", 65, 16,
+     "新・行財政改革アクションプラン2022 策定 › 目標指標", NULL, 2015, "企画部",
+     "企画経営課行政評価担当", NULL, "新・行財政改革アクションプラン2022",
+     "tab-separated 体系 rows are one item, under the same moved title"},
+    {M001, "個別計画の閲覧およびパブリックコメントなどの結果について", 128, 1, NULL, NULL, 2015,
+     NULL, NULL, NULL, NULL, "the indented \" 家庭\" after it is a text box of its own"},
     {M002, "☞平成22年度に作成した無作為抽出方式", 38, 1, "総務部", NULL, 2012, "総務部", NULL,
-     NULL, "the department in force; the year is the document's, not the 平成22年度 cited"},
+     NULL, NULL, "the department in force; the year is the document's, not the 平成22年度 cited"},
     {M002, "「各部の運営方針と目標」は、「施政方針」などに掲げる事業", 3, 8,
      "各部の取り組みを紹介します 平成24年度 「各部の運営方針と目標」を策定しました", NULL,
-     2012, "企画経営課", NULL, NULL, "title lines merge (平成 / 24年度 across a line break)"},
-    {M003, "●『第4次三鷹市基本計画』の第2次改定に当たっては", 16, 6, NULL,
-     "各部の取り組みを紹介します", 2019, "企画部", NULL, "第4次三鷹市基本計画",
-     "003's labels follow their items (企画部 after the block)"},
-    {M003, "●ふじみ衛生組合「リサイクルセンター」の更新", 97, 5, NULL, "各部の取り組みを紹介します",
-     2019, "生活環境部", NULL, "ごみ処理総合計画2022", "「市民部 ●…」: a label before an item"},
-    {M004, "近年の行政改革の進展や地域主権の拡大", 3, 4, NULL, S611, 0, NULL,
+     2012, NULL, "企画経営課", NULL, NULL,
+     "title lines merge (平成 / 24年度 across a line break); ☎企画経営課 is the article's office"},
+    {M003, "●『第4次三鷹市基本計画』の第2次改定に当たっては", 16, 6, "企画部", NULL, 2019,
+     "企画部", NULL, NULL, "第4次三鷹市基本計画",
+     "003's labels follow their items; the first of the stacked 企画部 / 子ども政策部"},
+    {M003, "●総合防災センターを核とした危機管理体制の強化", 38, 5, "総務部", NULL, 2019, "総務部",
+     NULL, NULL, "災害時機能転換マニュアル",
+     "総務部 / 都市整備部 stacked after six items: the first three are 総務部's"},
+    {M003, "●『下水道再生計画』に基づき、長寿命化や地震対策", 60, 5, "都市整備部", NULL, 2019,
+     "都市整備部", NULL, NULL, "下水道再生計画", "…and the next three 都市整備部's"},
+    {M003, "●ふじみ衛生組合「リサイクルセンター」の更新", 97, 5, "生活環境部", NULL, 2019,
+     "生活環境部", NULL, NULL, "ごみ処理総合計画2022", "「市民部 ●…」: a label before an item"},
+    {M003, "●10月から実施される幼児教育・保育の無償化", 157, 3, "子ども政策部", NULL, 2019,
+     "子ども政策部", NULL, NULL, NULL,
+     "the last block has no label after it: 子ども政策部, left over from the first stack"},
+    {M003, "「各部の運営方針と目標」の全文は、市ホームページのほか", 3, 2, NULL, NULL, 2019, NULL,
+     "企画経営課", NULL, NULL, "the introduction is no department's"},
+    {M003, "●『健康福祉総合計画2022（第1次改定）・地域福祉計画』の改定に当たり", 139, 4,
+     "健康福祉部", NULL, 2019, "健康福祉部", NULL, NULL, NULL, "a single label after its block"},
+    {M004, "近年の行政改革の進展や地域主権の拡大", 3, 4, NULL, S611, 0, NULL, NULL,
      "後期基本計画（素案）", NULL, "left column of the 6-1-1 table"},
-    {M004, "国際化、情報化、少子・高齢化の進展など社会経済環境", 6, 1, NULL, S611, 0, NULL,
-     "現行基本計画", NULL, "right column of the same row"},
-    {M004, "システムを整備するとともに、開かれた市政を推進するため", 6, 3, NULL, S611, 0, NULL,
+    {M004, "国際化、情報化、少子・高齢化の進展など社会経済環境", 6, 1, S611_CURRENT " › 【現況と課題】",
+     NULL, 0, NULL, NULL, "現行基本計画", NULL, "right column of the same row"},
+    {M004, "システムを整備するとともに、開かれた市政を推進するため", 6, 3, NULL, S611, 0, NULL, NULL,
      "現行基本計画", NULL, "a right cell ending 整備す continues in the next row's right cell"},
     {M004, "市民の自主性・主体性に支えられた幅広いボランティア活動", 16, 3, NULL, S611, 0, NULL,
-     "現行基本計画", NULL, "plain lines after the table continue the unfinished right cell"},
+     NULL, "現行基本計画", NULL, "plain lines after the table continue the unfinished right cell"},
+    {M004, "NPO、市民、事業者、行政のパートナーシップのシステムづくり", 12, 1, NULL,
+     S611 " › 第7章 第1節 効率的で市民にわかりやすい行財政運営 › 2. 効率的な行政運営 より", 0,
+     NULL, NULL, "現行基本計画", NULL, "第7章 第1節 on one line names a section of chapter 7"},
+    {M004, "各種審議会や委員会などの委員に公募制を取り入れるなど", 14, 1, NULL,
+     S611_CURRENT " › (1) 市民と行政とのパートナーシップによるまちづくりの推進", 0, NULL, NULL,
+     "現行基本計画", NULL,
+     "a later 第1節 without a chapter is not put under the 第7章 seen before it"},
     {M004, "・配偶者からの暴力の被害者に対する支援", 208, 1,
      "6-3-1 男女共同参画社会の形成 › 施策3) 相談・支援体制の充実 › 〔主要事業〕", NULL, 0,
-     NULL, "後期基本計画（素案）", NULL, "list items inside <ul> split at ・"},
+     NULL, NULL, "後期基本計画（素案）", NULL, "list items inside <ul> split at ・"},
     {M004, "必要な情報が必要な市民に行き渡ると共に", 45, 5,
-     "6-1-2 市民との情報共有の推進 › 《基本方針》 › [めざすべき姿]", NULL, 0, NULL,
+     "6-1-2 市民との情報共有の推進 › 《基本方針》 › [めざすべき姿]", NULL, 0, NULL, NULL,
      "後期基本計画（素案）", NULL, "untabbed 《》[] headings belong to the left column"},
 };
 
@@ -182,11 +216,36 @@ static void test_corpus_passages(void **state)
         if (p->year != c->year)
             fail_msg("%s: year %d, expected %d (%s)", c->needle, p->year, c->year, c->why);
         check_string("dept", p->dept, c->dept, c->why);
+        check_string("office", p->office, c->office, c->why);
         check_string("version", p->version, c->version, c->why);
         if (c->plan && !has_plan(p, c->plan))
             fail_msg("%s: no plan %s (%s)", c->needle, c->plan, c->why);
         kk_document_free(d);
     }
+}
+
+/* 001's last lines: a text box " 家庭" and the plan title printed after its plan's text. */
+static void test_layout_repairs(void **state)
+{
+    (void)state;
+    kk_document *d = read_doc(M001);
+    check_string("text", find_passage_at(d, "家庭", 129)->text, "家庭", "an indented line is a box");
+    for (size_t i = 0; i < d->n_passages; i++)
+        if (strcmp(d->passages[i].text, "新・行財政改革アクションプラン2022 策定") == 0)
+            fail_msg("the moved plan title is still a passage of its own at line %u",
+                     d->passages[i].line);
+    kk_document_free(d);
+    d = read_doc(M003);
+    const kk_passage *p = find_passage(d, "●『土地利用総合計画2022（第1次改定）』を改定");
+    assert_true(has_plan(p, "土地利用総合計画2022")); /* the revision is not another plan */
+    kk_document_free(d);
+    d = read_doc("corpus/bulletin/332020_広報くらしき2024年11月号.csv");
+    for (size_t i = 0; i < d->n_passages; i++)
+        for (size_t k = 0; k < d->passages[i].n_plans; k++)
+            if (!strstr(d->passages[i].plans[k], "計画") && !strstr(d->passages[i].plans[k], "プラン"))
+                fail_msg("bulletin line %u: 『%s』 taken for a plan", d->passages[i].line,
+                         d->passages[i].plans[k]);
+    kk_document_free(d);
 }
 
 typedef struct doc_case {
@@ -415,7 +474,7 @@ static void test_binary_and_empty(void **state)
     kk_document *d = NULL;
     kk_error err = {0};
     assert_int_equal(read_temp(".txt", binary, sizeof binary - 1, &d, &err), KK_EFORMAT);
-    assert_non_null(strstr(err.message, "binary file, skipped"));
+    assert_non_null(strstr(err.message, "binary file"));
     assert_null(d);
 
     assert_int_equal(read_temp(".txt", "", 0, &d, &err), KK_OK);
@@ -423,6 +482,15 @@ static void test_binary_and_empty(void **state)
     kk_document_free(d);
     assert_int_equal(read_temp(".csv", "", 0, &d, &err), KK_OK);
     assert_int_equal(d->n_passages, 0);
+    kk_document_free(d);
+
+    /* No year in the text: the file's name gives it. */
+    static const char plain[] = "計画の概要です。\n";
+    const char *path = write_temp(".txt", plain, sizeof plain - 1);
+    assert_int_equal(kk_document_read(path, "plans/令和2年度_計画.txt", NULL, &d, &err), KK_OK);
+    unlink(path);
+    assert_int_equal(d->year, 2020);
+    assert_int_equal(d->passages[0].year, 2020);
     kk_document_free(d);
 
     assert_int_equal(kk_document_read("/nonexistent/kk.txt", "x", NULL, &d, &err), KK_EIO);
@@ -536,6 +604,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corpus_passages),
         cmocka_unit_test(test_corpus_documents),
+        cmocka_unit_test(test_layout_repairs),
         cmocka_unit_test(test_bulletin_csv),
         cmocka_unit_test(test_bulletin_long_article_split),
         cmocka_unit_test(test_csv_broken_rows),

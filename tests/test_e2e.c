@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "kk_query.h"
 #include "kk_run.h"
 #include "kk_xapian.h"
+#include "test_util.h"
 
 typedef struct fixture {
     char dir[64];
@@ -24,12 +24,6 @@ typedef struct fixture {
     char corpus[1024];
     kk_run_stats first;
 } fixture;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static kk_status index_paths(const char *db, const char *const *roots, size_t n, int force,
                              kk_run_stats *stats)
@@ -64,7 +58,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    kt_remove_tree(f->dir);
     free(f);
     return 0;
 }

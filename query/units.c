@@ -1,0 +1,446 @@
+/* units.c — the content units of query text: which words of what a person typed carry its
+ * topic, and how each is matched.
+ *
+ * Text is analysed with kk_analyze (query mode); stop words and lone kana are dropped; pieces
+ * that ICU's dictionary splits too finely (single kanji, katakana runs) are joined again; each
+ * remaining word — or a longer span that the synonym table knows — becomes a unit: its words in
+ * sequence, or its exact bigram sequence, or any of its synonyms. The weights of those choices
+ * live here. Combining units with filters and other clauses is build.c's job.
+ */
+#include "build_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kk_schema.h"
+
+/* A unit's word terms weigh this much against its bigram phrase. Words are what tell 京都 from
+ * 東京都 (ICU splits the latter 東京|都, so only its bigrams match 京都); bigrams give recall
+ * where the dictionary splits document and query differently. Tuned on dev.tsv (nDCG@10). */
+#define KK_WORD_WEIGHT 1.0
+#define KK_GRAM_WEIGHT 0.6
+
+/* A one-character word matches any bigram starting with it; such a wildcard spreads over many
+ * terms, so it counts for less than a real bigram. */
+#define KK_PREFIX_WEIGHT 0.3
+
+/* A synonym counts for less than the word typed: both are found, the typed wording first. */
+#define KK_SYNONYM_WEIGHT 0.5
+
+/* Words joined into one synonym lookup at most: entries like 男女共同参画社会 are 3–4 ICU words. */
+#define KK_SYNONYM_SPAN 4
+
+/* ---- units --------------------------------------------------------------------------------- */
+
+kk_unit *kk_unit_new(kk_builder *b)
+{
+    kk_built_query *o = b->out;
+    if (o->n_units == o->cap_units) {
+        size_t cap = o->cap_units ? o->cap_units * 2 : 8;
+        kk_unit *u = realloc(o->units, cap * sizeof *u);
+        if (!u)
+            return NULL;
+        o->units = u;
+        o->cap_units = cap;
+    }
+    kk_unit *u = &o->units[o->n_units++];
+    memset(u, 0, sizeof *u);
+    return u;
+}
+
+static void unit_add_key(kk_unit *u, const char *prefix, const char *t, size_t n, int wildcard)
+{
+    if (u->n_keys == u->cap_keys) {
+        size_t cap = u->cap_keys ? u->cap_keys * 2 : 8;
+        char **k = realloc(u->keys, cap * sizeof *k);
+        if (k)
+            u->keys = k;
+        unsigned *a = k ? realloc(u->alts, cap * sizeof *a) : NULL;
+        if (!a)
+            return; /* a missing key only weakens highlighting and relaxed ranking */
+        u->alts = a;
+        u->cap_keys = cap;
+    }
+    size_t pl = strlen(prefix);
+    char *key = malloc(pl + n + 2);
+    if (!key)
+        return;
+    memcpy(key, prefix, pl);
+    memcpy(key + pl, t, n);
+    key[pl + n] = wildcard ? '*' : '\0';
+    key[pl + n + 1] = '\0';
+    u->alts[u->n_keys] = u->n_alts ? u->n_alts - 1 : 0;
+    u->keys[u->n_keys++] = key;
+}
+
+/* The query for one piece of normalized text (a word, a span, a synonym): its word terms
+ * together, or its bigrams in sequence. Keys for coordination go to u (may be NULL). */
+static kk_xquery *text_query(kk_builder *b, const char *text, size_t len, kk_unit *u)
+{
+    if (u)
+        u->n_alts++;
+    if (kk_analyze(b->s->analyzer, text, len,
+                   KK_ANALYZE_WORDS | KK_ANALYZE_GRAMS | KK_ANALYZE_QUERY, b->err) != KK_OK)
+        return NULL;
+    size_t n = 0, n_words = 0, n_grams = 0;
+    const kk_token *t = kk_analyzer_tokens(b->s->analyzer, &n);
+    kk_xquery **words = calloc(n + 1, sizeof *words), **grams = calloc(n + 1, sizeof *grams);
+    kk_xquery *prefix = NULL;
+    unsigned first_gram = 0, last_gram = 0, first_word = 0, last_word = 0;
+    for (size_t k = 0; words && grams && k < n; k++) {
+        if (t[k].kind == KK_TOKEN_WORD) {
+            if (!n_words)
+                first_word = t[k].pos;
+            last_word = t[k].pos + (unsigned)kk_utf8_count(t[k].text, t[k].len) - 1;
+            words[n_words++] = kk_q_term(b, "", t[k].text, t[k].len);
+            if (u)
+                unit_add_key(u, "", t[k].text, t[k].len, 0);
+        } else if (t[k].prefix) {
+            kk_xquery_free(prefix); /* the last lone character counts (fuzz_qparse: leaked) */
+            prefix = kk_q_scale(b, kk_q_wildcard(b, KK_PREFIX_GRAM, t[k].text, t[k].len),
+                             KK_PREFIX_WEIGHT);
+            if (u)
+                unit_add_key(u, KK_PREFIX_GRAM, t[k].text, t[k].len, 1);
+        } else {
+            if (!n_grams)
+                first_gram = t[k].pos;
+            last_gram = t[k].pos;
+            grams[n_grams++] = kk_q_term(b, KK_PREFIX_GRAM, t[k].text, t[k].len);
+            if (u)
+                unit_add_key(u, KK_PREFIX_GRAM, t[k].text, t[k].len, 0);
+        }
+    }
+    /* The words of one unit were typed together: they must stand together, in order, within the
+     * characters they span (positions are character offsets). */
+    kk_xquery *wq = words ? kk_q_combine(b, KK_QOP_PHRASE, words, n_words,
+                                      n_words ? last_word - first_word + 1 : 0) : NULL;
+    kk_xquery *gq = grams ? kk_q_combine(b, KK_QOP_PHRASE, grams, n_grams,
+                                      n_grams ? last_gram - first_gram + 1 : 0) : NULL;
+    free(words);
+    free(grams);
+    wq = kk_q_scale(b, wq, KK_WORD_WEIGHT);
+    gq = kk_q_scale(b, gq, KK_GRAM_WEIGHT / (n_grams ? (double)n_grams : 1.0));
+    kk_xquery *parts[3] = {wq, gq, prefix};
+    return kk_q_combine(b, KK_QOP_OR, parts, 3, 0);
+}
+
+/* A phrase clause: the exact sequence of its terms, bigrams for Japanese and words for the rest,
+ * at their relative positions. */
+kk_xquery *kk_phrase_query(kk_builder *b, const char *text, kk_unit *u)
+{
+    if (u)
+        u->n_alts++;
+    if (kk_analyze(b->s->analyzer, text, strlen(text),
+                   KK_ANALYZE_WORDS | KK_ANALYZE_GRAMS | KK_ANALYZE_QUERY, b->err) != KK_OK)
+        return NULL;
+    size_t n = 0, m = 0;
+    const kk_token *t = kk_analyzer_tokens(b->s->analyzer, &n);
+    kk_xquery **parts = calloc(n + 1, sizeof *parts);
+    unsigned first = 0, last = 0;
+    for (size_t k = 0; parts && k < n; k++) {
+        int is_gram = t[k].kind == KK_TOKEN_GRAM;
+        if ((is_gram && t[k].prefix) || (!is_gram && t[k].cjk))
+            continue; /* Japanese is matched by its bigrams; lone characters below */
+        if (!m)
+            first = t[k].pos;
+        last = t[k].pos;
+        const char *prefix = is_gram ? KK_PREFIX_GRAM : "";
+        parts[m++] = kk_q_term(b, prefix, t[k].text, t[k].len);
+        if (u)
+            unit_add_key(u, prefix, t[k].text, t[k].len, 0);
+    }
+    kk_xquery *q = NULL;
+    if (parts && m == 0 && n > 0) /* a one-character phrase: every bigram that starts with it */
+        q = text_query(b, text, strlen(text), u);
+    else if (parts)
+        q = kk_q_combine(b, KK_QOP_PHRASE, parts, m, m ? last - first + 1 : 0);
+    free(parts);
+    return q;
+}
+
+/* ---- content words of a text clause ---------------------------------------------------- */
+
+typedef struct content_word {
+    char *text;
+    size_t len;
+    unsigned pos, end_pos; /* code-point positions [pos, end_pos) in the normalized clause */
+} content_word;
+
+static int is_katakana(int c)
+{
+    return (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC;
+}
+
+
+/* 1 if every character of the n bytes of UTF-8 at t satisfies the class. */
+static int all_chars(const char *t, size_t n, int (*cls)(int))
+{
+    size_t i = 0;
+    while (i < n)
+        if (!cls(kk_utf8_next(t, n, &i)))
+            return 0;
+    return n > 0;
+}
+
+static int is_hiragana(int c)
+{
+    return c >= 0x3041 && c <= 0x309F;
+}
+
+static int is_kana(int c)
+{
+    return is_hiragana(c) || is_katakana(c);
+}
+
+static int is_kanji(int c)
+{
+    return kk_is_cjk(c) && !is_kana(c);
+}
+
+static int last_is_kanji(const content_word *w)
+{
+    size_t i = w->len;
+    while (i > 0 && ((unsigned char)w->text[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i > 0)
+        i--;
+    size_t at = i;
+    return is_kanji(kk_utf8_next(w->text, w->len, &at));
+}
+
+static unsigned chars_of(const content_word *w)
+{
+    return w->end_pos - w->pos;
+}
+
+static int append_text(content_word *w, const char *text, size_t len, unsigned end_pos)
+{
+    char *p = realloc(w->text, w->len + len + 1);
+    if (!p)
+        return -1;
+    memcpy(p + w->len, text, len);
+    w->text = p;
+    w->len += len;
+    w->text[w->len] = '\0';
+    w->end_pos = end_pos;
+    return 0;
+}
+
+/* ICU leaves okurigana as a token of its own (知|り|たい): a lone hiragana right after a kanji,
+ * unless it is a particle (a stop word), belongs to that kanji's word. */
+static int is_okurigana(const kk_searcher *s, const content_word *prev, const kk_token *t)
+{
+    return prev->end_pos == t->pos && kk_utf8_count(t->text, t->len) == 1
+           && all_chars(t->text, t->len, is_hiragana) && last_is_kanji(prev)
+           && !kk_searcher_is_stopword(s, t->text, t->len);
+}
+
+/* ICU's dictionary breaks unknown loanwords into single katakana (ド|メ|スティック); a katakana
+ * run is one loanword or compound, kept whole. */
+static int continues_katakana(const content_word *prev, const kk_token *t)
+{
+    return prev->end_pos == t->pos && all_chars(prev->text, prev->len, is_katakana)
+           && all_chars(t->text, t->len, is_katakana);
+}
+
+/* Tokens to words: each token, with its okurigana attached, katakana runs whole. */
+static size_t tokens_to_words(const kk_searcher *s, const kk_token *t, size_t n, content_word *w)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        unsigned end = t[k].pos + (unsigned)kk_utf8_count(t[k].text, t[k].len);
+        if (m && (is_okurigana(s, &w[m - 1], &t[k]) || continues_katakana(&w[m - 1], &t[k]))) {
+            if (append_text(&w[m - 1], t[k].text, t[k].len, end) != 0)
+                break;
+            continue;
+        }
+        w[m].pos = t[k].pos;
+        if (append_text(&w[m++], t[k].text, t[k].len, end) != 0)
+            break;
+    }
+    return m;
+}
+
+/* A stop word or a lone kana (a particle or a fragment) carries no topic. */
+static int is_content(const kk_searcher *s, const content_word *w)
+{
+    if (kk_searcher_is_stopword(s, w->text, w->len))
+        return 0;
+    return !(chars_of(w) == 1 && all_chars(w->text, w->len, is_kana));
+}
+
+/* Whether content word b continues content word a. ICU's dictionary breaks compounds into
+ * single kanji (市|税, 収納|率, 出し|方); a lone kanji searched on its own matches far too much, so
+ * it joins its neighbour. */
+static int continues_word(const content_word *a, const content_word *b)
+{
+    if (a->end_pos != b->pos)
+        return 0;
+    int a_single = chars_of(a) == 1 && all_chars(a->text, a->len, is_kanji);
+    int b_single = chars_of(b) == 1 && all_chars(b->text, b->len, is_kanji);
+    return (a_single && all_chars(b->text, b->len, kk_is_cjk))
+           || (b_single && all_chars(a->text, a->len, kk_is_cjk));
+}
+
+/* Keep content words (all words when none is: a query of only stop words still searches for
+ * them) and join the pieces that continue each other. Returns the new count. */
+static size_t keep_content(const kk_searcher *s, content_word *w, size_t m)
+{
+    size_t kept = 0, out = 0;
+    for (size_t k = 0; k < m; k++)
+        kept += is_content(s, &w[k]);
+    for (size_t k = 0; k < m; k++) {
+        if (kept && !is_content(s, &w[k])) {
+            free(w[k].text);
+        } else if (out && continues_word(&w[out - 1], &w[k])) {
+            append_text(&w[out - 1], w[k].text, w[k].len, w[k].end_pos);
+            free(w[k].text);
+        } else {
+            w[out++] = w[k];
+        }
+    }
+    return out;
+}
+
+/* Analyse the clause and return its content words. */
+static content_word *content_words(kk_builder *b, const char *text, size_t len, size_t *n_out)
+{
+    *n_out = 0;
+    if (kk_analyze(b->s->analyzer, text, len, KK_ANALYZE_WORDS | KK_ANALYZE_QUERY, b->err) != KK_OK)
+        return NULL;
+    size_t n = 0;
+    const kk_token *t = kk_analyzer_tokens(b->s->analyzer, &n);
+    content_word *w = calloc(n + 1, sizeof *w);
+    if (!w)
+        return NULL;
+    *n_out = keep_content(b->s, w, tokens_to_words(b->s, t, n, w));
+    return w;
+}
+
+static void free_content_words(content_word *w, size_t n)
+{
+    for (size_t k = 0; w && k < n; k++)
+        free(w[k].text);
+    free(w);
+}
+
+typedef struct synonym_list {
+    char **items;
+    size_t n;
+} synonym_list;
+
+static int collect_synonym(const char *term, size_t len, unsigned freq, void *ctx)
+{
+    (void)freq;
+    synonym_list *l = ctx;
+    char **p = realloc(l->items, (l->n + 1) * sizeof *p);
+    if (!p)
+        return 1;
+    l->items = p;
+    if ((l->items[l->n] = malloc(len + 1)) != NULL) {
+        memcpy(l->items[l->n], term, len);
+        l->items[l->n++][len] = '\0';
+    }
+    return 0;
+}
+
+/* Concatenate words [i, i+span) if they are adjacent in the clause; NULL otherwise. */
+static char *span_text(const content_word *w, size_t i, size_t span, size_t *len)
+{
+    size_t total = 0;
+    for (size_t k = i; k < i + span; k++) {
+        if (k > i && w[k].pos != w[k - 1].end_pos)
+            return NULL;
+        total += w[k].len;
+    }
+    char *s = malloc(total + 1);
+    if (!s)
+        return NULL;
+    *len = 0;
+    for (size_t k = i; k < i + span; k++) {
+        memcpy(s + *len, w[k].text, w[k].len);
+        *len += w[k].len;
+    }
+    s[*len] = '\0';
+    return s;
+}
+
+/* The unit query for span text with its synonyms; *found tells whether there were any. */
+static kk_xquery *unit_query(kk_builder *b, const char *text, size_t len, int *found)
+{
+    synonym_list syn = {NULL, 0};
+    kk_db_each_synonym(b->s->db, text, collect_synonym, &syn, NULL);
+    *found = syn.n > 0;
+    kk_unit *u = kk_unit_new(b);
+    kk_xquery **parts = calloc(syn.n + 1, sizeof *parts);
+    if (parts) {
+        parts[0] = text_query(b, text, len, u);
+        for (size_t k = 0; k < syn.n; k++)
+            parts[k + 1] = kk_q_scale(b, text_query(b, syn.items[k], strlen(syn.items[k]), u),
+                                   KK_SYNONYM_WEIGHT);
+    }
+    kk_xquery *q = parts ? kk_q_combine(b, KK_QOP_OR, parts, syn.n + 1, 0) : NULL;
+    for (size_t k = 0; k < syn.n; k++)
+        free(syn.items[k]);
+    free(syn.items);
+    free(parts);
+    return q;
+}
+
+static int count_one(const char *term, size_t len, unsigned freq, void *ctx)
+{
+    (void)term, (void)len, (void)freq;
+    *(int *)ctx = 1;
+    return 1;
+}
+
+static int has_synonyms(kk_builder *b, const char *text)
+{
+    int found = 0;
+    kk_db_each_synonym(b->s->db, text, count_one, &found, NULL);
+    return found;
+}
+
+/* The longest span of words from i (up to KK_SYNONYM_SPAN, at least 1) that the synonym table
+ * knows; 1 when none does. */
+static size_t synonym_span(kk_builder *b, const content_word *w, size_t n, size_t i)
+{
+    size_t span = n - i < KK_SYNONYM_SPAN ? n - i : KK_SYNONYM_SPAN;
+    for (; span > 1; span--) {
+        size_t len = 0;
+        char *s = span_text(w, i, span, &len);
+        int found = s && has_synonyms(b, s);
+        free(s);
+        if (found)
+            return span;
+    }
+    return 1;
+}
+
+/* Units of a clause's content words: a span the synonym table knows becomes one unit, any other
+ * word a unit of its own. Returns the number of unit queries written to units. */
+static size_t clause_units(kk_builder *b, const content_word *w, size_t n, kk_xquery **units)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n;) {
+        size_t span = synonym_span(b, w, n, i), len = 0;
+        char *s = span_text(w, i, span, &len);
+        int found = 0;
+        kk_xquery *q = s ? unit_query(b, s, len, &found) : NULL;
+        free(s);
+        if (q)
+            units[m++] = q;
+        i += span;
+    }
+    return m;
+}
+
+kk_xquery **kk_text_units(kk_builder *b, const char *text, size_t len, size_t *n)
+{
+    size_t n_words = 0;
+    content_word *w = content_words(b, text, len, &n_words);
+    kk_xquery **units = calloc(n_words + 1, sizeof *units);
+    *n = units ? clause_units(b, w, n_words, units) : 0;
+    free_content_words(w, n_words);
+    return units;
+}

@@ -1,0 +1,282 @@
+/* test_search.c — search quality mechanisms end to end on a small fixture corpus: stop words,
+ * the AND→OR relaxation, word-over-bigram ranking (京都 vs 東京都), each variant class through the
+ * shared analysis path, synonyms, year preference, phrases, exclusion and duplicate passages. The
+ * fixture sentences are taken from or modelled on corpus/ passages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kk_query.h"
+#include "kk_run.h"
+#include "test_util.h"
+
+/* One file per entry; each becomes at least one passage. */
+static const struct {
+    const char *name, *text;
+} fixture[] = {
+    {"hanabi.txt", "公園での花火について\n\n夜間の公園で花火をすることは、近隣への迷惑となるため禁止しています。\n"},
+    {"koen.txt", "公園の利用案内\n\n市内の公園は、どなたでも利用できます。\n"},
+    {"kyoto.txt", "修学旅行\n\n京都への修学旅行を実施しました。\n"},
+    {"tokyo.txt", "都の施策\n\n東京都の施策と連携し、東京都内の自治体と協議しました。\n"},
+    {"wlb.txt", "働き方\n\n仕事と家庭の両立を支えるワーク・ライフ・バランスの推進\n"},
+    {"torikumi.txt", "環境\n\n地域の清掃活動への取り組みを支援します。\n"},
+    {"shogai.txt", "福祉\n\n障がいのある人への就労支援を行います。\n"},
+    {"kodomo.txt", "子育て\n\n子どもの居場所づくりを進めます。\n"},
+    {"npo.txt", "協働\n\nＮＰＯとの協働事業を拡充します。\n"},
+    {"takahashi.txt", "表彰\n\n髙橋さんが市長表彰を受けました。\n"},
+    {"server.txt", "情報\n\n庁内のサーバーを更新しました。\n"},
+    {"moshikomi.txt", "講座\n\n講座への申し込みは電話で受け付けます。\n"},
+    {"tokidoki.txt", "天気\n\n雨が時々降る見込みです。\n"},
+    {"dv.txt", "人権\n\n配偶者等暴力の被害者を支援します。\n"},
+    {"r1.txt", "令和元年度 防災の取組\n\n防災訓練を地域で実施します。\n"},
+    {"h24.txt", "平成24年度 防災の取組\n\n防災訓練を各地区で実施します。\n"},
+    {"copy_a.txt", "広報\n\n市民後見人養成講座の受講者を募集します。\n"},
+    {"copy_b.txt", "広報\n\n市民後見人養成講座の受講者を募集します。\n"},
+};
+
+typedef struct fixture_dir {
+    char dir[64], db[128], docs[128];
+} fixture_dir;
+
+static int setup(void **state)
+{
+    fixture_dir *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/kk-search-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->db, sizeof f->db, "%s/db", f->dir);
+    snprintf(f->docs, sizeof f->docs, "%s/docs", f->dir);
+    assert_int_equal(mkdir(f->docs, 0700), 0);
+    for (size_t k = 0; k < sizeof fixture / sizeof fixture[0]; k++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", f->docs, fixture[k].name);
+        FILE *fp = fopen(path, "w");
+        assert_non_null(fp);
+        fputs(fixture[k].text, fp);
+        fclose(fp);
+    }
+    const char *roots[] = {f->docs};
+    kk_run_opts o = {0};
+    o.db_path = f->db;
+    o.roots = roots;
+    o.n_roots = 1;
+    kk_run_stats stats;
+    kk_error err = {0};
+    if (kk_run_index(&o, &stats, &err) != KK_OK)
+        fail_msg("indexing the fixture: %s", err.message);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_dir *f = *state;
+    kt_remove_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+static kk_hits *search(void **state, const char *query)
+{
+    fixture_dir *f = *state;
+    kk_searcher *s = NULL;
+    kk_error err = {0};
+    if (kk_searcher_open(f->db, &s, &err) != KK_OK)
+        fail_msg("open: %s", err.message);
+    kk_search_request req = {query, 0, 20, 0};
+    kk_hits *h = NULL;
+    if (kk_search(s, &req, &h, &err) != KK_OK)
+        fail_msg("search '%s': %s", query, err.message);
+    kk_searcher_free(s);
+    return h;
+}
+
+/* The rank (from 1) of the first hit from document doc, 0 if absent. */
+static size_t rank_of(const kk_hits *h, const char *doc)
+{
+    for (size_t k = 0; k < h->n; k++)
+        if (strcmp(h->hits[k].doc, doc) == 0)
+            return k + 1;
+    return 0;
+}
+
+static void expect_first(void **state, const char *query, const char *doc, const char *why)
+{
+    kk_hits *h = search(state, query);
+    if (h->n == 0 || strcmp(h->hits[0].doc, doc) != 0)
+        fail_msg("%s: '%s' should find %s first, got %s", why, query, doc,
+                 h->n ? h->hits[0].doc : "nothing");
+    kk_hits_free(h);
+}
+
+static void test_natural_question_drops_stop_words_and_relaxes(void **state)
+{
+    /* 夜, 公園, 花火 are the content words; に, で, を, して, も, いい, か are dropped. The fixture
+     * says 夜間, so no passage holds every content word and the search relaxes to most of them. */
+    kk_hits *h = search(state, "夜に公園で花火をしてもいいか");
+    assert_true(h->n >= 2);
+    assert_string_equal(h->hits[0].doc, "hanabi.txt"); /* 公園 + 花火 */
+    assert_true(rank_of(h, "koen.txt") > 1);           /* 公園 only: after it */
+    assert_int_equal(h->relaxed, 1);
+    kk_hits_free(h);
+}
+
+static void test_all_content_words_rank_above_some(void **state)
+{
+    kk_hits *h = search(state, "公園 花火");
+    assert_true(h->n >= 1);
+    assert_string_equal(h->hits[0].doc, "hanabi.txt");
+    assert_true(rank_of(h, "koen.txt") == 0 || rank_of(h, "koen.txt") > 1);
+    kk_hits_free(h);
+}
+
+static void test_only_stop_words_still_search(void **state)
+{
+    kk_hits *h = search(state, "について");
+    assert_true(h->n >= 1);
+    assert_string_equal(h->hits[0].doc, "hanabi.txt");
+    kk_hits_free(h);
+}
+
+static void test_words_outrank_bigrams(void **state)
+{
+    /* 東京都 holds the bigram 京都 twice, but its words are 東京|都: 京都 the word wins. */
+    expect_first(state, "京都", "kyoto.txt", "京都 must not put 東京都 first");
+}
+
+struct variant_case {
+    const char *query, *doc, *why;
+};
+
+static const struct variant_case variants[] = {
+    {"ワークライフバランス", "wlb.txt", "middle dots inside katakana"},
+    {"取組", "torikumi.txt", "okurigana: 取組 = 取り組み"},
+    {"取組み", "torikumi.txt", "okurigana: 取組み = 取り組み"},
+    {"障害のある人", "shogai.txt", "障害 = 障がい"},
+    {"子供の居場所", "kodomo.txt", "子供 = 子ども"},
+    {"NPO", "npo.txt", "width and case: NPO = ＮＰＯ"},
+    {"npo", "npo.txt", "case"},
+    {"高橋", "takahashi.txt", "old kanji: 高 = 髙"},
+    {"サーバ", "server.txt", "long vowel: サーバ = サーバー"},
+    {"申込", "moshikomi.txt", "okurigana: 申込 = 申し込み"},
+    {"時時", "tokidoki.txt", "iteration mark: 時時 = 時々"},
+};
+
+static void test_variants_match(void **state)
+{
+    for (size_t k = 0; k < sizeof variants / sizeof variants[0]; k++)
+        expect_first(state, variants[k].query, variants[k].doc, variants[k].why);
+}
+
+static void test_synonyms_expand_queries(void **state)
+{
+    expect_first(state, "DV", "dv.txt", "DV = 配偶者等暴力 (built-in synonym table)");
+    expect_first(state, "ドメスティック・バイオレンス", "dv.txt", "a multi-word synonym");
+}
+
+static void test_year_named_in_query_is_preferred(void **state)
+{
+    const char *same_year[] = {"令和元年度 防災訓練", "R1 防災訓練", "2019年度 防災訓練",
+                               "H31 防災訓練", "平成三十一年 防災訓練"};
+    for (size_t k = 0; k < sizeof same_year / sizeof same_year[0]; k++)
+        expect_first(state, same_year[k], "r1.txt", same_year[k]);
+    expect_first(state, "平成24年度 防災訓練", "h24.txt", "the other year");
+    kk_hits *h = search(state, "R1 防災訓練");
+    assert_true(rank_of(h, "h24.txt") > 0); /* preferred, not required */
+    kk_hits_free(h);
+}
+
+static void test_phrase_and_exclusion(void **state)
+{
+    kk_hits *h = search(state, "\"公園で花火\"");
+    assert_int_equal(h->n, 1);
+    assert_string_equal(h->hits[0].doc, "hanabi.txt");
+    kk_hits_free(h);
+    h = search(state, "\"花火で公園\"");
+    assert_int_equal(h->n, 0); /* the exact wording does not occur */
+    kk_hits_free(h);
+    h = search(state, "公園 -花火");
+    assert_int_equal(rank_of(h, "hanabi.txt"), 0);
+    assert_true(rank_of(h, "koen.txt") > 0);
+    kk_hits_free(h);
+}
+
+static void test_exclusions_are_not_content(void **state)
+{
+    /* An excluded word is not something the hits should hold: 公園 -花火 has one content unit,
+     * so nothing is "relaxed" and only koen.txt remains. */
+    kk_hits *h = search(state, "公園 -花火");
+    assert_int_equal(h->relaxed, 0);
+    assert_int_equal(h->n, 1);
+    assert_string_equal(h->hits[0].doc, "koen.txt");
+    kk_hits_free(h);
+}
+
+static void test_nothing_to_search_for_is_an_error(void **state)
+{
+    fixture_dir *f = *state;
+    kk_searcher *s = NULL;
+    assert_int_equal(kk_searcher_open(f->db, &s, NULL), KK_OK);
+    const char *blank[] = {"", "\"\"", "-", "OR", "-公園", "\xe3\x80\x80"};
+    for (size_t k = 0; k < sizeof blank / sizeof blank[0]; k++) {
+        kk_search_request req = {blank[k], 0, 10, 0};
+        kk_hits *h = NULL;
+        kk_error err = {0};
+        if (kk_search(s, &req, &h, &err) != KK_EPARSE)
+            fail_msg("'%s' should be refused, got %zu hits", blank[k], h ? h->n : 0);
+        assert_non_null(strstr(err.message, "nothing to search for"));
+        assert_null(h);
+    }
+    kk_searcher_free(s);
+}
+
+static void test_same_text_shown_once_with_both_sources(void **state)
+{
+    kk_hits *h = search(state, "市民後見人");
+    size_t copies = (rank_of(h, "copy_a.txt") > 0) + (rank_of(h, "copy_b.txt") > 0);
+    assert_int_equal(copies, 1);
+    const kk_hit *hit = &h->hits[0];
+    assert_int_equal(hit->n_also, 1);
+    const char *other = strcmp(hit->doc, "copy_a.txt") == 0 ? "copy_b.txt" : "copy_a.txt";
+    assert_string_equal(hit->also[0].doc, other);
+    kk_hits_free(h);
+}
+
+static void test_highlights_cover_the_match(void **state)
+{
+    kk_hits *h = search(state, "ワークライフバランス");
+    assert_true(h->n >= 1);
+    const kk_hit *hit = &h->hits[0];
+    assert_true(hit->n_marks >= 1);
+    const char *at = strstr(hit->text, "ワーク・ライフ・バランス");
+    assert_non_null(at);
+    unsigned start = (unsigned)(at - hit->text);
+    assert_true(hit->marks[0].start <= start);
+    assert_true(hit->marks[hit->n_marks - 1].end >= start + strlen("ワーク・ライフ・バランス"));
+    kk_hits_free(h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_natural_question_drops_stop_words_and_relaxes),
+        cmocka_unit_test(test_all_content_words_rank_above_some),
+        cmocka_unit_test(test_only_stop_words_still_search),
+        cmocka_unit_test(test_words_outrank_bigrams),
+        cmocka_unit_test(test_variants_match),
+        cmocka_unit_test(test_synonyms_expand_queries),
+        cmocka_unit_test(test_year_named_in_query_is_preferred),
+        cmocka_unit_test(test_phrase_and_exclusion),
+        cmocka_unit_test(test_exclusions_are_not_content),
+        cmocka_unit_test(test_nothing_to_search_for_is_an_error),
+        cmocka_unit_test(test_same_text_shown_once_with_both_sources),
+        cmocka_unit_test(test_highlights_cover_the_match),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
