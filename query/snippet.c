@@ -159,7 +159,19 @@ static size_t move_chars(const char *s, size_t len, size_t at, long chars)
     return at;
 }
 
-/* The window [start, end) holding the most marks, begun a little before its first mark. */
+/* 1 if the text of mark j equals that of an earlier mark in [from, j). */
+static int repeats(const char *text, const kk_span *marks, size_t from, size_t j)
+{
+    size_t len = marks[j].end - marks[j].start;
+    for (size_t i = from; i < j; i++)
+        if (marks[i].end - marks[i].start == len
+            && memcmp(text + marks[i].start, text + marks[j].start, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* The window [start, end) holding the most, and longest, different matches, begun a little
+ * before its first mark: where the query's words meet, not where one of them repeats. */
 static void choose_window(const char *text, size_t len, const kk_span *marks, size_t n,
                           size_t *start, size_t *end)
 {
@@ -167,8 +179,10 @@ static void choose_window(const char *text, size_t len, const kk_span *marks, si
     for (size_t k = 0; k < n; k++) {
         size_t limit = move_chars(text, len, marks[k].start, KK_SNIPPET_CHARS - KK_SNIPPET_LEAD);
         size_t count = 0;
+        /* A different match outweighs any number of repeats, and a longer one (a whole phrase
+         * rather than one of its words) a shorter one. */
         for (size_t j = k; j < n && marks[j].end <= limit; j++)
-            count++;
+            count += repeats(text, marks, k, j) ? 1 : (n + 1) * (marks[j].end - marks[j].start);
         if (count > best_count) {
             best_count = count;
             best = k;

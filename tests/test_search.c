@@ -37,6 +37,10 @@ static const struct {
     {"dv.txt", "人権\n\n配偶者等暴力の被害者を支援します。\n"},
     {"r1.txt", "令和元年度 防災の取組\n\n防災訓練を地域で実施します。\n"},
     {"h24.txt", "平成24年度 防災の取組\n\n防災訓練を各地区で実施します。\n"},
+    {"snippet.txt", "施設案内\n\n公園の案内です。公園は広く、公園には池があります。市内の施設は毎日開いています。市内の施設は毎日開いています。"
+                    "市内の施設は毎日開いています。市内の施設は毎日開いています。市内の施設は毎日開いています。"
+                    "市内の施設は毎日開いています。市内の施設は毎日開いています。市内の施設は毎日開いています。"
+                    "夏は公園の花火大会を開きます。\n"},
     {"copy_a.txt", "広報\n\n市民後見人養成講座の受講者を募集します。\n"},
     {"copy_b.txt", "広報\n\n市民後見人養成講座の受講者を募集します。\n"},
 };
@@ -262,6 +266,21 @@ static void test_highlights_cover_the_match(void **state)
     kk_hits_free(h);
 }
 
+static void test_snippet_shows_where_the_words_meet(void **state)
+{
+    /* 公園 opens the passage three times, but 公園 and 花火 meet only at its end: the snippet
+     * goes there. */
+    kk_hits *h = search(state, "公園 花火");
+    size_t r = rank_of(h, "snippet.txt");
+    assert_true(r > 0);
+    char *shown = kk_mark_text(h->hits[r - 1].snippet, h->hits[r - 1].snippet_marks,
+                               h->hits[r - 1].n_snippet_marks, "【", "】");
+    if (!strstr(shown, "【公園】の【花火】"))
+        fail_msg("snippet misses the match: %s", shown);
+    free(shown);
+    kk_hits_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_nothing_to_search_for_is_an_error),
         cmocka_unit_test(test_same_text_shown_once_with_both_sources),
         cmocka_unit_test(test_highlights_cover_the_match),
+        cmocka_unit_test(test_snippet_shows_where_the_words_meet),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
