@@ -35,7 +35,22 @@ struct kk_indexer {
     int in_batch;
     int shard;      /* writing scratch shards of a first build: no earlier passages to replace */
     char hash[17];  /* hash of the passage text being added (text_hash) */
+    char *outdated; /* the index layout version of an older database, NULL when current */
 };
+
+/* Remember in ix->outdated the layout version of a database written by an older keikaku-index:
+ * its passages lack fields this one writes, so its files must be reindexed (kk_run does). */
+static kk_status check_schema_version(kk_indexer *ix, kk_error *err)
+{
+    char *seen = NULL;
+    size_t len = 0;
+    kk_status st = kk_db_get_metadata(ix->db, KK_META_SCHEMA, &seen, &len, err);
+    if (st == KK_OK && strcmp(seen, KK_SCHEMA_VERSION) != 0)
+        ix->outdated = len ? seen : strdup("none");
+    else
+        free(seen);
+    return st;
+}
 
 static kk_status check_analysis_version(kk_indexer *ix, const char *path, kk_error *err)
 {
@@ -59,7 +74,7 @@ static kk_status check_analysis_version(kk_indexer *ix, const char *path, kk_err
         return kk_error_set(err, KK_EINVAL,
                             "database '%s' was built with other analysis rules; "
                             "remove it and index again", path);
-    return KK_OK;
+    return check_schema_version(ix, err);
 }
 
 /* An indexer with its analyzer and document but no database yet. */
@@ -134,6 +149,7 @@ void kk_indexer_free(kk_indexer *ix)
     kk_analyzer_free(ix->analyzer);
     kk_xdoc_free(ix->xdoc);
     kk_buf_free(&ix->term);
+    free(ix->outdated);
     free(ix);
 }
 
@@ -578,5 +594,21 @@ kk_status kk_indexer_set_synonyms(kk_indexer *ix, const kk_synonym_table *tables
     if (st == KK_OK)
         st = kk_db_set_metadata(ix->db, KK_META_SYNONYMS, all.data ? all.data : "", all.len, err);
     kk_buf_free(&all);
+    return st;
+}
+
+const char *kk_indexer_outdated(const kk_indexer *ix)
+{
+    return ix->outdated;
+}
+
+kk_status kk_indexer_mark_current(kk_indexer *ix, kk_error *err)
+{
+    kk_status st = kk_db_set_metadata(ix->db, KK_META_SCHEMA, KK_SCHEMA_VERSION,
+                                      strlen(KK_SCHEMA_VERSION), err);
+    if (st == KK_OK) {
+        free(ix->outdated);
+        ix->outdated = NULL;
+    }
     return st;
 }

@@ -44,6 +44,12 @@ kk_status kk_indexer_new_for_shards(kk_indexer **out, kk_error *err);
 kk_status kk_indexer_shard_start(kk_indexer *ix, const char *path, kk_error *err);
 kk_status kk_indexer_shard_finish(kk_indexer *ix, kk_error *err);
 
+/* The index layout version of a database written by an older keikaku-index ("none" when it
+ * recorded none), or NULL when the database is current. Its passages lack fields this version
+ * writes: reindex its files, then call kk_indexer_mark_current (within the batch). */
+const char *kk_indexer_outdated(const kk_indexer *ix);
+kk_status kk_indexer_mark_current(kk_indexer *ix, kk_error *err);
+
 /* Start a batch; every add/remove until kk_indexer_commit becomes visible atomically. */
 kk_status kk_indexer_begin(kk_indexer *ix, kk_error *err);
 kk_status kk_indexer_commit(kk_indexer *ix, kk_error *err);

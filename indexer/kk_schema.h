@@ -67,6 +67,7 @@ enum kk_value_slot {
 /* Database metadata keys. */
 #define KK_META_ANALYSIS "keikaku.analysis" /* KK_ANALYSIS_VERSION the index was built with */
 #define KK_META_SCHEMA "keikaku.schema"     /* KK_SCHEMA_VERSION */
-#define KK_SCHEMA_VERSION "1"
+/* Bump when the fields or terms written per passage change (2: dept and office separated). */
+#define KK_SCHEMA_VERSION "2"
 
 #endif

@@ -21,6 +21,7 @@
 #include "kk_document.h"
 #include "kk_index.h"
 #include "kk_manifest.h"
+#include "kk_schema.h"
 #include "kk_text.h"
 #include "kk_walk.h"
 
@@ -448,11 +449,27 @@ static void free_files(job *j)
     free(j->unlisted);
 }
 
+/* A database written by an older keikaku-index has passages without the fields this one
+ * writes; mixing them silently would make filters and facets miss. Only a --force run, which
+ * rewrites every file, brings it up to date. */
+static kk_status check_outdated(job *j, kk_indexer *ix, kk_error *err)
+{
+    const char *old = kk_indexer_outdated(ix);
+    if (!old || j->opts->force)
+        return KK_OK;
+    return kk_error_set(err, KK_EINVAL,
+                        "database '%s' was written by an older keikaku-index (index layout %s, "
+                        "now %s): index again with --force to rewrite its passages",
+                        j->opts->db_path, old, KK_SCHEMA_VERSION);
+}
+
 /* Bring an existing database up to date with the found files. */
 static kk_status update(job *j, kk_error *err)
 {
     kk_indexer *ix = NULL;
     kk_status st = kk_indexer_open(j->opts->db_path, j->opts->lock_wait_ms, &ix, err);
+    if (st == KK_OK)
+        st = check_outdated(j, ix, err);
     if (st == KK_OK)
         st = kk_indexer_begin(ix, err);
     if (st == KK_OK)
@@ -461,6 +478,8 @@ static kk_status update(job *j, kk_error *err)
         st = index_files(j, ix, err);
     if (st == KK_OK)
         st = remove_vanished(j, ix, err);
+    if (st == KK_OK && kk_indexer_outdated(ix))
+        st = kk_indexer_mark_current(ix, err);
     if (st == KK_OK)
         st = kk_indexer_commit(ix, err);
     kk_indexer_free(ix);

@@ -15,6 +15,7 @@
 #include "kk_json.h"
 #include "kk_query.h"
 #include "kk_run.h"
+#include "kk_schema.h"
 #include "kk_xapian.h"
 #include "test_util.h"
 
@@ -194,6 +195,39 @@ static void test_reindex_does_not_duplicate(void **state)
     assert_int_equal(doc_count(f), f->first.passages);
 }
 
+static void test_older_layout_needs_force(void **state)
+{
+    fixture *f = *state;
+    kk_db *db = NULL;
+    assert_int_equal(kk_db_open_write(f->db, 0, &db, NULL), KK_OK);
+    assert_int_equal(kk_db_set_metadata(db, KK_META_SCHEMA, "1", 1, NULL), KK_OK);
+    assert_int_equal(kk_db_commit(db, NULL), KK_OK);
+    kk_db_free(db);
+
+    const char *roots[] = {f->corpus};
+    kk_run_opts o = {0};
+    o.db_path = f->db;
+    o.roots = roots;
+    o.n_roots = 1;
+    kk_run_stats stats;
+    kk_error err = {0};
+    assert_int_equal(kk_run_index(&o, &stats, &err), KK_EINVAL);
+    assert_non_null(strstr(err.message, "older keikaku-index"));
+    assert_non_null(strstr(err.message, "--force"));
+    assert_int_equal(doc_count(f), f->first.passages); /* refused, nothing lost */
+
+    o.force = 1;
+    assert_int_equal(kk_run_index(&o, &stats, &err), KK_OK);
+    assert_int_equal(doc_count(f), f->first.passages);
+    char *version = NULL;
+    size_t len = 0;
+    assert_int_equal(kk_db_open_read(f->db, &db, NULL), KK_OK);
+    assert_int_equal(kk_db_get_metadata(db, KK_META_SCHEMA, &version, &len, NULL), KK_OK);
+    assert_string_equal(version, KK_SCHEMA_VERSION);
+    free(version);
+    kk_db_free(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_missing_database_says_how_to_create_one),
         cmocka_unit_test(test_filters_restrict_hits),
         cmocka_unit_test(test_reindex_does_not_duplicate),
+        cmocka_unit_test(test_older_layout_needs_force),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
