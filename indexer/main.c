@@ -180,9 +180,14 @@ int main(int argc, char **argv)
         kk_error err = {0};
         kk_status st = c.dump ? kk_run_dump(&c.run, stdout, &stats, &err)
                               : kk_run_index(&c.run, &stats, &err);
-        print_summary(&c, &stats);
-        if (st != KK_OK)
+        if (st == KK_OK) {
+            print_summary(&c, &stats);
+        } else {
+            /* A summary would read as success ("indexed 0 files"); the error is the news. */
+            if (c.progress_shown)
+                fputs("\r\033[K", stderr);
             fprintf(stderr, PROGRAM ": error: %s\n", err.message);
+        }
         code = st == KK_OK ? 0 : 1;
     }
     free(c.synonyms);
