@@ -43,6 +43,19 @@ int kk_cli_bad_option(const char *command, int argc, char **argv)
     return kk_cli_usage_error(command, "unknown option '%s'", bad);
 }
 
+int kk_cli_print_json(json_t *o)
+{
+    char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!line) {
+        fprintf(stderr, PROGRAM ": error: out of memory writing JSON\n");
+        return KK_EXIT_ERROR;
+    }
+    printf("%s\n", line);
+    free(line);
+    return KK_EXIT_OK;
+}
+
 kk_searcher *kk_cli_open(const kk_cli *cli, int *exit_code)
 {
     kk_searcher *s = NULL;

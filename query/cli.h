@@ -4,6 +4,7 @@
 #ifndef KK_CLI_H
 #define KK_CLI_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "kk_query.h"
@@ -33,6 +34,10 @@ int kk_cli_usage_error(const char *command, const char *fmt, ...)
  * A query word starting with '-' (an exclusion) looks like an option: the message says to put
  * the query after "--". Subcommands set opterr = 0 so that getopt prints nothing itself. */
 int kk_cli_bad_option(const char *command, int argc, char **argv);
+
+/* Print o as one line of compact JSON and release it; o may be NULL (out of memory), which is
+ * reported. Returns KK_EXIT_OK or KK_EXIT_ERROR. */
+int kk_cli_print_json(json_t *o);
 
 /* Open the database for a subcommand; on failure print the error and return NULL. */
 kk_searcher *kk_cli_open(const kk_cli *cli, int *exit_code);

@@ -164,16 +164,7 @@ static void print_text(const kk_cli *cli, const kk_comparison *c)
 
 static int print_json(const kk_comparison *c)
 {
-    json_t *o = kk_comparison_to_json(c);
-    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
-    if (!s) {
-        fprintf(stderr, PROGRAM ": error: out of memory writing JSON\n");
-        return KK_EXIT_ERROR;
-    }
-    printf("%s\n", s);
-    free(s);
-    return KK_EXIT_OK;
+    return kk_cli_print_json(kk_comparison_to_json(c));
 }
 
 int kk_cmd_compare(const kk_cli *cli, int argc, char **argv)

@@ -68,14 +68,9 @@ static int parse_related_args(related_args *a, int argc, char **argv)
     return a->subject ? -1 : KK_EXIT_ERROR;
 }
 
-static void print_json(const kk_related *r)
+static int print_json(const kk_related *r)
 {
-    json_t *o = kk_related_to_json(r);
-    char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    if (line)
-        printf("%s\n", line);
-    free(line);
-    json_decref(o);
+    return kk_cli_print_json(kk_related_to_json(r));
 }
 
 /* Versions as "label year (doc)", with the version's own name when it is not the current one
@@ -174,11 +169,10 @@ int kk_cmd_related(const kk_cli *cli, int argc, char **argv)
         kk_error err = {0};
         if (kk_related_find(s, &req, &r, &err) != KK_OK) {
             code = kk_cli_fail(&err);
+        } else if (a.json) {
+            code = print_json(r);
         } else {
-            if (a.json)
-                print_json(r);
-            else
-                print_text(cli, r);
+            print_text(cli, r);
             code = KK_EXIT_OK;
         }
         kk_related_free(r);

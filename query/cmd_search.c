@@ -66,24 +66,14 @@ static int parse_search_args(search_args *a, int argc, char **argv)
     return a->query ? -1 : KK_EXIT_ERROR;
 }
 
-static void print_json(const kk_hits *hits, int facets)
+static int print_json(const kk_hits *hits, int facets)
 {
-    for (size_t k = 0; k < hits->n; k++) {
-        json_t *o = kk_hit_to_json(&hits->hits[k]);
-        char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
-        if (line)
-            printf("%s\n", line);
-        free(line);
-        json_decref(o);
-    }
-    if (facets) {
-        json_t *o = json_pack("{so}", "facets", kk_facets_to_json(hits));
-        char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
-        if (line)
-            printf("%s\n", line);
-        free(line);
-        json_decref(o);
-    }
+    int code = KK_EXIT_OK;
+    for (size_t k = 0; code == KK_EXIT_OK && k < hits->n; k++)
+        code = kk_cli_print_json(kk_hit_to_json(&hits->hits[k]));
+    if (code == KK_EXIT_OK && facets)
+        code = kk_cli_print_json(json_pack("{so}", "facets", kk_facets_to_json(hits)));
+    return code;
 }
 
 static void print_hit(const kk_cli *cli, const kk_hit *h)
@@ -166,11 +156,10 @@ int kk_cmd_search(const kk_cli *cli, int argc, char **argv)
         kk_error err = {0};
         if (kk_search(s, &req, &hits, &err) != KK_OK) {
             code = kk_cli_fail(&err);
+        } else if (a.json) {
+            code = print_json(hits, a.facets);
         } else {
-            if (a.json)
-                print_json(hits, a.facets);
-            else
-                print_text(cli, &a, hits);
+            print_text(cli, &a, hits);
             code = KK_EXIT_OK;
         }
         kk_hits_free(hits);

@@ -152,16 +152,7 @@ static void print_text(const kk_cli *cli, const kk_passage_context *c)
 
 static int print_json(const kk_passage_context *c)
 {
-    json_t *o = kk_passage_context_to_json(c);
-    char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
-    if (!line) {
-        fprintf(stderr, PROGRAM ": error: out of memory\n");
-        return KK_EXIT_ERROR;
-    }
-    printf("%s\n", line);
-    free(line);
-    return KK_EXIT_OK;
+    return kk_cli_print_json(kk_passage_context_to_json(c));
 }
 
 int kk_cmd_show(const kk_cli *cli, int argc, char **argv)

@@ -118,16 +118,7 @@ static void print_text(const kk_cli *cli, const kk_trend *t)
 
 static int print_json(const kk_trend *t)
 {
-    json_t *o = kk_trend_to_json(t);
-    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
-    if (!s) {
-        fprintf(stderr, PROGRAM ": error: out of memory writing JSON\n");
-        return KK_EXIT_ERROR;
-    }
-    printf("%s\n", s);
-    free(s);
-    return KK_EXIT_OK;
+    return kk_cli_print_json(kk_trend_to_json(t));
 }
 
 int kk_cmd_trend(const kk_cli *cli, int argc, char **argv)

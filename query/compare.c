@@ -177,7 +177,7 @@ static kk_status fetch_query(kk_searcher *s, const char *query, cmp_set *set, kk
         kk_xhit hit;
         st = kk_xresults_hit(res, k, &hit, err);
         if (st == KK_OK)
-            st = kk_cmp_passage_parse(hit.data, hit.data_len, &set->p[set->n], err);
+            st = kk_passage_info_parse(hit.data, hit.data_len, &set->p[set->n], err);
         set->n += st == KK_OK;
     }
     set->cap = n + 1;

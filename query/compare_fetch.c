@@ -15,85 +15,10 @@
 
 #include "kk_schema.h"
 
-static char *json_str(json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? strdup(v) : NULL;
-}
-
-static kk_status parse_plans(json_t *o, cmp_passage *p)
-{
-    json_t *plans = json_object_get(o, KK_FIELD_PLANS);
-    size_t n = json_is_array(plans) ? json_array_size(plans) : 0;
-    if (n == 0)
-        return KK_OK;
-    if ((p->plans = calloc(n, sizeof *p->plans)) == NULL)
-        return KK_ENOMEM;
-    for (size_t k = 0; k < n; k++) {
-        const char *v = json_string_value(json_array_get(plans, k));
-        if (v && (p->plans[p->n_plans] = strdup(v)) == NULL)
-            return KK_ENOMEM;
-        p->n_plans += v != NULL;
-    }
-    return KK_OK;
-}
-
-static kk_status make_id(cmp_passage *p)
-{
-    size_t n = strlen(p->doc) + 24;
-    if ((p->id = malloc(n)) == NULL)
-        return KK_ENOMEM;
-    snprintf(p->id, n, "%s:%u", p->doc, p->ordinal);
-    return KK_OK;
-}
-
-kk_status kk_cmp_passage_parse(const char *data, size_t len, cmp_passage *p, kk_error *err)
-{
-    memset(p, 0, sizeof *p);
-    json_error_t jerr;
-    json_t *o = json_loadb(data, len, 0, &jerr);
-    if (!o)
-        return kk_error_set(err, KK_ECORRUPT, "stored passage data is not JSON: %s", jerr.text);
-    p->doc = json_str(o, KK_FIELD_DOC);
-    p->text = json_str(o, KK_FIELD_TEXT);
-    p->title = json_str(o, KK_FIELD_TITLE);
-    p->section = json_str(o, KK_FIELD_SECTION);
-    p->heading = json_str(o, KK_FIELD_HEADING);
-    p->kind = json_str(o, KK_FIELD_KIND);
-    p->dept = json_str(o, KK_FIELD_DEPT);
-    p->version = json_str(o, KK_FIELD_VERSION);
-    p->line = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_LINE));
-    p->ordinal = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_ORDINAL));
-    p->year = (int)json_integer_value(json_object_get(o, KK_FIELD_YEAR));
-    kk_status st = p->doc && p->text ? parse_plans(o, p) : KK_ECORRUPT;
-    if (st == KK_OK)
-        st = make_id(p);
-    json_decref(o);
-    if (st != KK_OK) {
-        kk_cmp_passage_clear(p);
-        return st == KK_ECORRUPT
-                   ? kk_error_set(err, st, "stored passage data lacks doc or text")
-                   : kk_error_set(err, st, "out of memory reading a passage");
-    }
-    return KK_OK;
-}
-
-void kk_cmp_passage_clear(cmp_passage *p)
-{
-    char *fields[] = {p->id,   p->doc,  p->title,   p->section, p->heading,
-                      p->kind, p->dept, p->version, p->text};
-    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
-        free(fields[k]);
-    for (size_t k = 0; k < p->n_plans; k++)
-        free(p->plans[k]);
-    free(p->plans);
-    memset(p, 0, sizeof *p);
-}
-
 void kk_cmp_set_clear(cmp_set *set)
 {
     for (size_t k = 0; k < set->n; k++)
-        kk_cmp_passage_clear(&set->p[k]);
+        kk_passage_info_clear(&set->p[k]);
     free(set->p);
     memset(set, 0, sizeof *set);
 }
@@ -158,7 +83,7 @@ static int collect_one(const kk_xhit *hit, void *vctx)
         set->p = p;
         set->cap = cap;
     }
-    c->st = kk_cmp_passage_parse(hit->data, hit->data_len, &set->p[set->n], c->err);
+    c->st = kk_passage_info_parse(hit->data, hit->data_len, &set->p[set->n], c->err);
     set->n += c->st == KK_OK;
     return c->st != KK_OK || (c->max && set->n >= c->max);
 }

@@ -11,27 +11,20 @@
 #include <stddef.h>
 
 #include "kk_compare.h"
+#include "kk_passage.h"
 #include "query_internal.h"
 
 /* One passage as stored (kk_schema.h), with every string malloc'd; any may be NULL but id, doc
  * and text. */
-typedef struct cmp_passage {
-    char *id, *doc, *title, *section, *heading, *kind, *dept, *version, *text;
-    char **plans;
-    size_t n_plans;
-    unsigned line, ordinal;
-    int year; /* 0 when unknown */
-} cmp_passage;
+/* A passage with its stored fields (the public kk_passage_info; compare and trend read the same
+ * stored data as show). */
+typedef kk_passage_info cmp_passage;
 
 typedef struct cmp_set {
     cmp_passage *p;
     size_t n, cap;
 } cmp_set;
 
-/* Parse the stored JSON data of a passage into p (zeroed first). KK_ECORRUPT when it is not JSON
- * or lacks doc or text; KK_ENOMEM. On failure p holds nothing to free. */
-kk_status kk_cmp_passage_parse(const char *data, size_t len, cmp_passage *p, kk_error *err);
-void kk_cmp_passage_clear(cmp_passage *p);
 void kk_cmp_set_clear(cmp_set *set);
 
 /* Called for each match; return non-zero to stop (not an error). */

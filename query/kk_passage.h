@@ -69,6 +69,14 @@ void kk_passage_context_free(kk_passage_context *c);
  * malloc'd string the caller frees, NULL when out of memory. */
 char *kk_passage_citation(const kk_passage_info *p);
 
+/* Parse a passage's stored data (the JSON of kk_schema.h) into p, zeroed first: the one reader
+ * of that format, used by search, show, compare and trend. KK_ECORRUPT when it is not JSON or
+ * lacks doc or text, KK_ENOMEM; on failure p holds nothing to free. */
+kk_status kk_passage_info_parse(const char *data, size_t len, kk_passage_info *p, kk_error *err);
+
+/* Free what p holds and zero it. */
+void kk_passage_info_clear(kk_passage_info *p);
+
 /* Split "doc:number" at its last colon followed only by digits: *doc_len receives the length of
  * the doc part and *number the number. Returns 0 on success, -1 when text has no such suffix or
  * the number is over 4294967295. Shared by the CLI (DOC:LINE) and the web server. */

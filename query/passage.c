@@ -23,7 +23,7 @@ static char *json_str(json_t *o, const char *key)
     return v ? strdup(v) : NULL;
 }
 
-static void info_free(kk_passage_info *p)
+void kk_passage_info_clear(kk_passage_info *p)
 {
     char *fields[] = {p->id,   p->doc,     p->title,   p->section, p->heading, p->kind,
                       p->dept, p->city,    p->version, p->speaker, p->date,    p->office,
@@ -51,7 +51,18 @@ static kk_status fill_plans(kk_passage_info *p, json_t *plans, kk_error *err)
     return KK_OK;
 }
 
-static kk_status info_from_data(kk_passage_info *p, const char *data, size_t len, kk_error *err)
+static kk_status info_from_json(kk_passage_info *p, const char *data, size_t len, kk_error *err);
+
+kk_status kk_passage_info_parse(const char *data, size_t len, kk_passage_info *p, kk_error *err)
+{
+    memset(p, 0, sizeof *p);
+    kk_status st = info_from_json(p, data, len, err);
+    if (st != KK_OK)
+        kk_passage_info_clear(p);
+    return st;
+}
+
+static kk_status info_from_json(kk_passage_info *p, const char *data, size_t len, kk_error *err)
 {
     json_error_t jerr;
     json_t *o = json_loadb(data, len, 0, &jerr);
@@ -135,7 +146,7 @@ static kk_status first_passage(kk_searcher *s, const char *doc, const doc_search
     if (*found)
         st = kk_xresults_hit(r, 0, &x, err);
     if (*found && st == KK_OK)
-        st = info_from_data(p, x.data, x.data_len, err);
+        st = kk_passage_info_parse(x.data, x.data_len, p, err);
     kk_xresults_free(r);
     return st;
 }
@@ -152,14 +163,14 @@ static kk_status ordinal_at_line(kk_searcher *s, const char *doc, unsigned line,
     doc_search last_start = {KK_SLOT_LINE, 0, line, KK_SLOT_LINE, 1, 1};
     kk_status st = first_passage(s, doc, &last_start, &p, &found, err);
     unsigned start = p.line;
-    info_free(&p);
+    kk_passage_info_clear(&p);
     if (st != KK_OK || !found)
         return st;
     /* Several passages may start on that line (table columns, markup paragraphs): the first. */
     doc_search first_there = {KK_SLOT_LINE, start, start, KK_SLOT_ORDINAL, 0, 1};
     st = first_passage(s, doc, &first_there, &p, &found, err);
     *ordinal = p.ordinal;
-    info_free(&p);
+    kk_passage_info_clear(&p);
     return st;
 }
 
@@ -248,7 +259,7 @@ static kk_status gather(kk_searcher *s, const char *doc, unsigned ordinal, unsig
         kk_passage_info p = {0};
         st = kk_xresults_hit(r, k, &x, err);
         if (st == KK_OK)
-            st = info_from_data(&p, x.data, x.data_len, err);
+            st = kk_passage_info_parse(x.data, x.data_len, &p, err);
         if (st == KK_OK && p.ordinal == ordinal && !found) {
             c->passage = p;
             found = 1;
@@ -257,7 +268,7 @@ static kk_status gather(kk_searcher *s, const char *doc, unsigned ordinal, unsig
         if (st == KK_OK)
             st = push_info(p.ordinal < ordinal ? &c->before : &c->after,
                            p.ordinal < ordinal ? &c->n_before : &c->n_after, &p, err);
-        info_free(&p);
+        kk_passage_info_clear(&p);
     }
     kk_xresults_free(r);
     if (st == KK_OK && !found)
@@ -321,11 +332,11 @@ void kk_passage_context_free(kk_passage_context *c)
 {
     if (!c)
         return;
-    info_free(&c->passage);
+    kk_passage_info_clear(&c->passage);
     for (size_t k = 0; k < c->n_before; k++)
-        info_free(&c->before[k]);
+        kk_passage_info_clear(&c->before[k]);
     for (size_t k = 0; k < c->n_after; k++)
-        info_free(&c->after[k]);
+        kk_passage_info_clear(&c->after[k]);
     free(c->before);
     free(c->after);
     free(c->citation);

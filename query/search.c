@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kk_passage.h"
 #include "kk_schema.h"
 
 /* BM25 parameters, tuned on dev.tsv with tools/eval. Passages differ in length by two orders of
@@ -165,38 +166,21 @@ static kk_status run_searches(run *r, kk_hits *hits, kk_error *err)
 
 /* ---- turning a candidate into a hit --------------------------------------------------- */
 
-static char *json_str(json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? strdup(v) : NULL;
-}
-
+/* Move the stored fields of the hit's passage into h (kk_passage_info_parse reads them). */
 static kk_status fill_fields(kk_hit *h, const char *data, size_t len, kk_error *err)
 {
-    json_error_t jerr;
-    json_t *o = json_loadb(data, len, 0, &jerr);
-    if (!o)
-        return kk_error_set(err, KK_ECORRUPT, "stored passage data is not JSON: %s", jerr.text);
-    h->doc = json_str(o, KK_FIELD_DOC);
-    h->title = json_str(o, KK_FIELD_TITLE);
-    h->section = json_str(o, KK_FIELD_SECTION);
-    h->heading = json_str(o, KK_FIELD_HEADING);
-    h->kind = json_str(o, KK_FIELD_KIND);
-    h->dept = json_str(o, KK_FIELD_DEPT);
-    h->city = json_str(o, KK_FIELD_CITY);
-    h->version = json_str(o, KK_FIELD_VERSION);
-    h->speaker = json_str(o, KK_FIELD_SPEAKER);
-    h->date = json_str(o, KK_FIELD_DATE);
-    h->text = json_str(o, KK_FIELD_TEXT);
-    h->line = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_LINE));
-    h->year = (int)json_integer_value(json_object_get(o, KK_FIELD_YEAR));
-    json_int_t ordinal = json_integer_value(json_object_get(o, KK_FIELD_ORDINAL));
-    json_decref(o);
-    if (!h->doc || !h->text)
-        return kk_error_set(err, KK_ECORRUPT, "stored passage data lacks doc or text");
-    size_t n = strlen(h->doc) + 24;
-    if ((h->id = malloc(n)) != NULL)
-        snprintf(h->id, n, "%s:%lld", h->doc, (long long)ordinal);
+    kk_passage_info p;
+    kk_status st = kk_passage_info_parse(data, len, &p, err);
+    if (st != KK_OK)
+        return st;
+    h->id = p.id, h->doc = p.doc, h->title = p.title, h->section = p.section;
+    h->heading = p.heading, h->kind = p.kind, h->dept = p.dept, h->city = p.city;
+    h->version = p.version, h->speaker = p.speaker, h->date = p.date, h->text = p.text;
+    h->line = p.line;
+    h->year = p.year;
+    p.id = p.doc = p.title = p.section = p.heading = p.kind = p.dept = p.city = NULL;
+    p.version = p.speaker = p.date = p.text = NULL;
+    kk_passage_info_clear(&p); /* what a hit does not show: office, plans */
     return KK_OK;
 }
 
@@ -208,19 +192,17 @@ typedef struct also_ctx {
 
 static kk_status add_also(kk_hit *h, const char *data, size_t len)
 {
-    json_t *o = json_loadb(data, len, 0, NULL);
-    if (!o)
-        return KK_OK;
-    kk_source *p = realloc(h->also, (h->n_also + 1) * sizeof *p);
-    if (p) {
-        h->also = p;
-        p[h->n_also].doc = json_str(o, KK_FIELD_DOC);
-        p[h->n_also].line = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_LINE));
-        if (p[h->n_also].doc)
-            h->n_also++;
+    kk_passage_info p;
+    if (kk_passage_info_parse(data, len, &p, NULL) != KK_OK)
+        return KK_OK; /* a damaged copy is left out of the list, not fatal to the search */
+    kk_source *more = realloc(h->also, (h->n_also + 1) * sizeof *more);
+    if (more) {
+        h->also = more;
+        more[h->n_also++] = (kk_source){p.doc, p.line};
+        p.doc = NULL;
     }
-    json_decref(o);
-    return p ? KK_OK : KK_ENOMEM;
+    kk_passage_info_clear(&p);
+    return more ? KK_OK : KK_ENOMEM;
 }
 
 /* The other documents holding the same passage text (collapsed away by the search). */

@@ -299,7 +299,7 @@ static int count_one(const kk_xhit *hit, void *vctx)
 {
     counter *c = vctx;
     cmp_passage p;
-    c->st = kk_cmp_passage_parse(hit->data, hit->data_len, &p, c->err);
+    c->st = kk_passage_info_parse(hit->data, hit->data_len, &p, c->err);
     if (c->st != KK_OK)
         return 1;
     if (!c->pl->needle || holds_needle(c, &p)) {
@@ -308,7 +308,7 @@ static int count_one(const kk_xhit *hit, void *vctx)
             || add_doc(&c->all_docs, p.doc, strlen(p.doc)) != KK_OK)
             c->st = kk_error_set(c->err, KK_ENOMEM, "out of memory counting documents");
     }
-    kk_cmp_passage_clear(&p);
+    kk_passage_info_clear(&p);
     return c->st != KK_OK;
 }
 
