@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "kk_analysis.h"
+#include "test_analyzer.h"
 
 #define INDEX_FLAGS (KK_ANALYZE_WORDS | KK_ANALYZE_GRAMS)
 #define QUERY_FLAGS (KK_ANALYZE_WORDS | KK_ANALYZE_GRAMS | KK_ANALYZE_QUERY)
@@ -52,24 +53,6 @@ static char *describe(const kk_token *t, size_t n, int words, int grams)
                                     t[i].prefix ? 'p' : 'g', (int)t[i].len, t[i].text, t[i].pos);
     }
     return s;
-}
-
-static int setup(void **state)
-{
-    kk_analyzer *a = NULL;
-    kk_error err = {0};
-    if (kk_analyzer_new(&a, &err) != KK_OK) {
-        fprintf(stderr, "kk_analyzer_new: %s\n", err.message);
-        return -1;
-    }
-    *state = a;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    kk_analyzer_free(*state);
-    return 0;
 }
 
 /* ---- expected token lists ------------------------------------------------------------------ */
@@ -467,5 +450,5 @@ int main(void)
         cmocka_unit_test(test_long_input),
         cmocka_unit_test(test_random_pieces),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, kt_analyzer_setup, kt_analyzer_teardown);
 }

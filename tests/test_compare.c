@@ -18,6 +18,7 @@
 
 #include "kk_compare.h"
 #include "kk_run.h"
+#include "test_index.h"
 #include "test_util.h"
 
 typedef struct fixture {
@@ -31,19 +32,12 @@ static int setup(void **state)
     const char *src = getenv("KK_SOURCE_DIR");
     assert_non_null(f);
     assert_non_null(src);
-    strcpy(f->dir, "/tmp/kk-compare-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(kt_tempdir(f->dir, sizeof f->dir, "compare"), 0);
     snprintf(f->db, sizeof f->db, "%s/db", f->dir);
     snprintf(f->corpus, sizeof f->corpus, "%s/corpus", src);
     const char *roots[] = {f->corpus};
-    kk_run_opts o = {0};
-    o.db_path = f->db;
-    o.roots = roots;
-    o.n_roots = 1;
-    kk_run_stats stats;
-    kk_error err = {0};
-    if (kk_run_index(&o, &stats, &err) != KK_OK || kk_searcher_open(f->db, &f->s, &err) != KK_OK)
-        fail_msg("indexing corpus/: %s", err.message);
+    kt_index(f->db, roots, 1, NULL);
+    f->s = kt_open(f->db);
     *state = f;
     return 0;
 }

@@ -16,24 +16,7 @@
 #include <cmocka.h>
 
 #include "kk_diff.h"
-
-static int setup(void **state)
-{
-    kk_analyzer *a = NULL;
-    kk_error err = {0};
-    if (kk_analyzer_new(&a, &err) != KK_OK) {
-        fprintf(stderr, "kk_analyzer_new: %s\n", err.message);
-        return -1;
-    }
-    *state = a;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    kk_analyzer_free(*state);
-    return 0;
-}
+#include "test_analyzer.h"
 
 typedef struct diff_case {
     const char *old_text, *new_text;
@@ -251,5 +234,5 @@ int main(void)
         cmocka_unit_test(test_cost_limit),
         cmocka_unit_test(test_words_need_analyzer),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, kt_analyzer_setup, kt_analyzer_teardown);
 }

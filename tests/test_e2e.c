@@ -46,8 +46,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     const char *src = getenv("KK_SOURCE_DIR");
     assert_non_null(src);
-    strcpy(f->dir, "/tmp/kk-e2e-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(kt_tempdir(f->dir, sizeof f->dir, "e2e"), 0);
     snprintf(f->db, sizeof f->db, "%s/db", f->dir);
     snprintf(f->corpus, sizeof f->corpus, "%s/corpus", src);
     const char *roots[] = {f->corpus};

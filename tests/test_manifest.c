@@ -133,8 +133,8 @@ static void write_file(const char *dir, const char *name, const char *text)
 static void test_folders(void **state)
 {
     (void)state;
-    char root[64] = "/tmp/kk-manifest-XXXXXX", sub[96], path[160];
-    assert_non_null(mkdtemp(root));
+    char root[64], sub[96], path[160];
+    assert_int_equal(kt_tempdir(root, sizeof root, "manifest"), 0);
     snprintf(sub, sizeof sub, "%s/plans", root);
     assert_int_equal(mkdir(sub, 0700), 0);
     write_file(root, KK_MANIFEST_FILE, "plans/*\tcity=三鷹市\tkind=広報\n");

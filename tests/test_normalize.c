@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "kk_analysis.h"
+#include "test_analyzer.h"
 
 /* Normalize s with a; the caller frees the result. */
 static char *norm(kk_analyzer *a, const char *s, size_t len)
@@ -39,24 +40,6 @@ static void assert_normalizes_to(kk_analyzer *a, const char *in, const char *exp
     free(got);
     if (!same)
         fail_msg("normalize [%s]: got [%s], expected [%s] (%s)", in, copy, expected, why);
-}
-
-static int setup(void **state)
-{
-    kk_analyzer *a = NULL;
-    kk_error err = {0};
-    if (kk_analyzer_new(&a, &err) != KK_OK) {
-        fprintf(stderr, "kk_analyzer_new: %s\n", err.message);
-        return -1;
-    }
-    *state = a;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    kk_analyzer_free(*state);
-    return 0;
 }
 
 typedef struct norm_case {
@@ -291,5 +274,5 @@ int main(void)
         cmocka_unit_test(test_words_table),
         cmocka_unit_test(test_embedded_nul_and_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, kt_analyzer_setup, kt_analyzer_teardown);
 }

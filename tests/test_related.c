@@ -17,6 +17,7 @@
 #include "kk_related.h"
 #include "kk_run.h"
 #include "related_internal.h"
+#include "test_index.h"
 #include "test_util.h"
 
 #define GENDER_PLAN "男女平等参画のための三鷹市行動計画2022"
@@ -52,15 +53,8 @@ static const char FIXTURE_PLANS[] =
 
 static void index_into(const char *db, const char *root)
 {
-    kk_run_opts o = {0};
     const char *roots[] = {root};
-    o.db_path = db;
-    o.roots = roots;
-    o.n_roots = 1;
-    kk_run_stats stats;
-    kk_error err = {0};
-    if (kk_run_index(&o, &stats, &err) != KK_OK)
-        fail_msg("indexing %s failed: %s", root, err.message);
+    kt_index(db, roots, 1, NULL);
 }
 
 static int setup(void **state)
@@ -68,8 +62,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     const char *src = getenv("KK_SOURCE_DIR");
     assert_non_null(src);
-    strcpy(f->dir, "/tmp/kk-related-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(kt_tempdir(f->dir, sizeof f->dir, "related"), 0);
     char corpus[1024], small[128], path[256];
     snprintf(corpus, sizeof corpus, "%s/corpus", src);
     snprintf(f->db, sizeof f->db, "%s/db", f->dir);

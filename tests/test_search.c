@@ -15,6 +15,7 @@
 
 #include "kk_query.h"
 #include "kk_run.h"
+#include "test_index.h"
 #include "test_util.h"
 
 /* One file per entry; each becomes at least one passage. */
@@ -52,8 +53,7 @@ typedef struct fixture_dir {
 static int setup(void **state)
 {
     fixture_dir *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/kk-search-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(kt_tempdir(f->dir, sizeof f->dir, "search"), 0);
     snprintf(f->db, sizeof f->db, "%s/db", f->dir);
     snprintf(f->docs, sizeof f->docs, "%s/docs", f->dir);
     assert_int_equal(mkdir(f->docs, 0700), 0);
@@ -66,14 +66,7 @@ static int setup(void **state)
         fclose(fp);
     }
     const char *roots[] = {f->docs};
-    kk_run_opts o = {0};
-    o.db_path = f->db;
-    o.roots = roots;
-    o.n_roots = 1;
-    kk_run_stats stats;
-    kk_error err = {0};
-    if (kk_run_index(&o, &stats, &err) != KK_OK)
-        fail_msg("indexing the fixture: %s", err.message);
+    kt_index(f->db, roots, 1, NULL);
     *state = f;
     return 0;
 }

@@ -22,6 +22,7 @@
 #include "kk_passage.h"
 #include "kk_query.h"
 #include "kk_run.h"
+#include "test_index.h"
 #include "test_util.h"
 
 #define M000 "mitaka/000_148b0aeab5517d59.txt"
@@ -65,24 +66,16 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     const char *src = getenv("KK_SOURCE_DIR");
     assert_non_null(src);
-    strcpy(f->dir, "/tmp/kk-structure-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(kt_tempdir(f->dir, sizeof f->dir, "structure"), 0);
     snprintf(f->db, sizeof f->db, "%s/db", f->dir);
     make_extra(f);
     char corpus[1024];
     snprintf(corpus, sizeof corpus, "%s/corpus", src);
     const char *roots[] = {corpus, f->extra};
-    kk_run_opts o = {0};
-    o.db_path = f->db;
-    o.roots = roots;
-    o.n_roots = 2;
     kk_run_stats stats;
-    kk_error err = {0};
-    if (kk_run_index(&o, &stats, &err) != KK_OK)
-        fail_msg("indexing: %s", err.message);
+    kt_index(f->db, roots, 2, &stats);
     assert_int_equal(stats.files_skipped, 0); /* the hidden manifest is not a document */
-    if (kk_searcher_open(f->db, &f->s, &err) != KK_OK)
-        fail_msg("open: %s", err.message);
+    f->s = kt_open(f->db);
     *state = f;
     return 0;
 }

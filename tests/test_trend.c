@@ -24,6 +24,7 @@
 #include "kk_analysis.h"
 #include "kk_run.h"
 #include "kk_trend.h"
+#include "test_index.h"
 #include "test_util.h"
 
 typedef struct fixture_file {
@@ -96,25 +97,20 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/kk-trend-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(kt_tempdir(f->dir, sizeof f->dir, "trend"), 0);
     snprintf(f->db, sizeof f->db, "%s/db", f->dir);
     snprintf(f->corpus, sizeof f->corpus, "%s/fixture", f->dir);
     assert_int_equal(mkdir(f->corpus, 0700), 0);
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
         write_file(f->corpus, &files[k]);
     const char *roots[] = {f->corpus};
-    kk_run_opts o = {0};
-    o.db_path = f->db;
-    o.roots = roots;
-    o.n_roots = 1;
     kk_run_stats stats;
-    kk_error err = {0};
-    if (kk_run_index(&o, &stats, &err) != KK_OK)
-        fail_msg("indexing the fixture: %s", err.message);
+    kt_index(f->db, roots, 1, &stats);
     assert_int_equal(stats.files_indexed, sizeof files / sizeof files[0]);
-    if (kk_searcher_open(f->db, &f->s, &err) != KK_OK || kk_analyzer_new(&f->a, &err) != KK_OK)
-        fail_msg("open: %s", err.message);
+    f->s = kt_open(f->db);
+    kk_error err = {0};
+    if (kk_analyzer_new(&f->a, &err) != KK_OK)
+        fail_msg("analyzer: %s", err.message);
     *state = f;
     return 0;
 }
