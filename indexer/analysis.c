@@ -156,17 +156,34 @@ static kk_status add_run_grams(kk_analyzer *a, size_t from, size_t to, unsigned 
     return s;
 }
 
+/* Bigrams are made over kanji and katakana only. Hiragana is what the dictionary segments well
+ * (particles, okurigana, words like いじめ), so ICU words cover it; its bigrams (の結, ます, して)
+ * were a third of all postings and told a search almost nothing. */
+static int is_gram_char(int c)
+{
+    return kk_is_cjk(c) && !(c >= 0x3041 && c <= 0x309F);
+}
+
+int kk_token_is_particle(const kk_token *t)
+{
+    if (t->kind != KK_TOKEN_WORD || t->len != 3) /* one hiragana character is 3 bytes */
+        return 0;
+    size_t i = 0;
+    int c = kk_utf8_next(t->text, t->len, &i);
+    return i == t->len && c >= 0x3041 && c <= 0x309F;
+}
+
 static kk_status make_grams(kk_analyzer *a, unsigned flags)
 {
     a->grams_len = 0;
     size_t n = a->chars.len, i = 0;
     while (i < n) {
-        if (!kk_is_cjk(a->chars.v[i].c)) {
+        if (!is_gram_char(a->chars.v[i].c)) {
             i++;
             continue;
         }
         size_t run = i;
-        while (i < n && kk_is_cjk(a->chars.v[i].c))
+        while (i < n && is_gram_char(a->chars.v[i].c))
             i++;
         if (add_run_grams(a, run, i, flags) != KK_OK)
             return KK_ENOMEM;
@@ -174,13 +191,27 @@ static kk_status make_grams(kk_analyzer *a, unsigned flags)
     return KK_OK;
 }
 
-/* Move the grams before position pos (all if pos is 0) from a->grams[*next..] to the tokens. */
+/* Move the grams before position pos (all if pos is 0) from a->grams[*next..] to the tokens,
+ * leaving out those dropped (len 0) by drop_covered_unigram. */
 static kk_status flush_grams(kk_analyzer *a, size_t *next, unsigned pos)
 {
-    while (*next < a->grams_len && (pos == 0 || a->grams[*next].pos < pos))
-        if (add_token(&a->tokens, &a->tokens_len, &a->tokens_cap, a->grams[(*next)++]) != KK_OK)
+    for (; *next < a->grams_len && (pos == 0 || a->grams[*next].pos < pos); (*next)++)
+        if (a->grams[*next].len > 0
+            && add_token(&a->tokens, &a->tokens_len, &a->tokens_cap, a->grams[*next]) != KK_OK)
             return KK_ENOMEM;
     return KK_OK;
+}
+
+/* A run's trailing unigram exists so that its last character can be found (as a prefix of some
+ * gram); when ICU made that character a word of its own (品川|区), the word already finds it and
+ * the unigram is dropped: run ends are frequent, and these unigrams were a tenth of all terms. */
+static void drop_covered_unigram(kk_analyzer *a, size_t next, const kk_token *word)
+{
+    for (size_t j = next; j < a->grams_len && a->grams[j].pos <= word->pos; j++) {
+        kk_token *g = &a->grams[j];
+        if (g->pos == word->pos && g->len == word->len && memcmp(g->text, word->text, g->len) == 0)
+            g->len = 0;
+    }
 }
 
 /* The ICU words of the text, merged with a->grams in order of position (words first). */
@@ -198,6 +229,8 @@ static kk_status make_tokens(kk_analyzer *a, size_t len16, unsigned flags)
             if (ubrk_getRuleStatus(a->words) < UBRK_WORD_NONE_LIMIT)
                 continue; /* spaces and punctuation */
             kk_token t = make_token(a, a->text16_char[b], a->text16_char[e], KK_TOKEN_WORD);
+            if (!(flags & KK_ANALYZE_QUERY) && a->text16_char[e] - a->text16_char[b] == 1)
+                drop_covered_unigram(a, next_gram, &t);
             if (flush_grams(a, &next_gram, t.pos) != KK_OK
                 || add_token(&a->tokens, &a->tokens_len, &a->tokens_cap, t) != KK_OK)
                 return KK_ENOMEM;

@@ -21,10 +21,6 @@
  * below that. */
 #define KK_TERM_MAX 240
 
-/* Heading and section terms start this many positions after the body so that a phrase can never
- * match across the two. */
-#define KK_POSITION_GAP 100
-
 #define KK_STAMP_KEY_PREFIX "file:"
 
 struct kk_indexer {
@@ -190,10 +186,10 @@ static const char *make_term(kk_indexer *ix, const char *prefix, const char *s, 
     return ix->term.data;
 }
 
-/* Add the analysed tokens of text as postings, positions shifted by base and wdf by weight.
- * *next_pos receives the position after the last token. */
-static kk_status add_text_terms(kk_indexer *ix, const char *text, unsigned base, unsigned weight,
-                                unsigned *next_pos, kk_error *err)
+/* Add the analysed tokens of text as terms, wdf raised by weight per occurrence. No positions
+ * are stored: they were three fifths of the index and most of the indexing time, and the query
+ * tool checks exact wording against the stored text instead (see query/phrase.c). */
+static kk_status add_text_terms(kk_indexer *ix, const char *text, unsigned weight, kk_error *err)
 {
     kk_status st = kk_analyze(ix->analyzer, text, strlen(text), KK_ANALYZE_WORDS | KK_ANALYZE_GRAMS,
                               err);
@@ -201,19 +197,16 @@ static kk_status add_text_terms(kk_indexer *ix, const char *text, unsigned base,
         return st;
     size_t n = 0;
     const kk_token *tokens = kk_analyzer_tokens(ix->analyzer, &n);
-    unsigned last = base;
     for (size_t k = 0; k < n && st == KK_OK; k++) {
         const kk_token *t = &tokens[k];
+        if (kk_token_is_particle(t))
+            continue;
         const char *prefix = t->kind == KK_TOKEN_GRAM ? KK_PREFIX_GRAM : "";
         const char *term = make_term(ix, prefix, t->text, t->len);
         if (!term)
             return kk_error_set(err, KK_ENOMEM, "out of memory");
-        st = kk_xdoc_add_posting(ix->xdoc, term, ix->term.len, base + t->pos, weight, err);
-        if (base + t->pos > last)
-            last = base + t->pos;
+        st = kk_xdoc_add_term(ix->xdoc, term, ix->term.len, weight, err);
     }
-    if (next_pos)
-        *next_pos = last + 1;
     return st;
 }
 
@@ -271,36 +264,46 @@ static void text_hash(kk_indexer *ix)
     snprintf(ix->hash, sizeof ix->hash, "%016" PRIx64, fnv1a64(norm, n));
 }
 
-static json_t *string_or_null(const char *s)
+/* Set key to value: a string, or null when value is NULL and the form keeps empty fields. */
+static void put_string(json_t *o, const char *key, const char *value, kk_json_form form)
 {
-    return s ? json_string(s) : json_null();
+    if (value)
+        json_object_set_new(o, key, json_string(value));
+    else if (form == KK_JSON_DUMP)
+        json_object_set_new(o, key, json_null());
 }
 
-char *kk_index_passage_json(const kk_document *d, size_t ordinal)
+char *kk_index_passage_json(const kk_document *d, size_t ordinal, kk_json_form form)
 {
     const kk_passage *p = &d->passages[ordinal];
     json_t *o = json_object();
-    json_t *plans = json_array();
-    for (size_t k = 0; k < p->n_plans; k++)
-        json_array_append_new(plans, json_string(p->plans[k]));
     int year = p->year ? p->year : d->year;
     json_object_set_new(o, KK_FIELD_DOC, json_string(d->doc));
-    json_object_set_new(o, KK_FIELD_PATH, json_string(d->path));
+    if (form == KK_JSON_DUMP)
+        json_object_set_new(o, KK_FIELD_PATH, json_string(d->path));
     json_object_set_new(o, KK_FIELD_LINE, json_integer(p->line));
     json_object_set_new(o, KK_FIELD_LINES, json_integer(p->lines));
     json_object_set_new(o, KK_FIELD_ORDINAL, json_integer((json_int_t)ordinal));
-    json_object_set_new(o, KK_FIELD_TITLE, string_or_null(d->title));
-    json_object_set_new(o, KK_FIELD_SECTION, string_or_null(p->section));
-    json_object_set_new(o, KK_FIELD_HEADING, string_or_null(p->heading));
-    json_object_set_new(o, KK_FIELD_YEAR, year ? json_integer(year) : json_null());
-    json_object_set_new(o, KK_FIELD_KIND, string_or_null(d->kind));
-    json_object_set_new(o, KK_FIELD_DEPT, string_or_null(p->dept));
-    json_object_set_new(o, KK_FIELD_OFFICE, string_or_null(p->office));
-    json_object_set_new(o, KK_FIELD_CITY, string_or_null(d->city));
-    json_object_set_new(o, KK_FIELD_PLANS, plans);
-    json_object_set_new(o, KK_FIELD_VERSION, string_or_null(p->version));
-    json_object_set_new(o, KK_FIELD_SPEAKER, string_or_null(p->speaker));
-    json_object_set_new(o, KK_FIELD_DATE, string_or_null(p->date));
+    put_string(o, KK_FIELD_TITLE, d->title, form);
+    put_string(o, KK_FIELD_SECTION, p->section, form);
+    put_string(o, KK_FIELD_HEADING, p->heading, form);
+    if (year)
+        json_object_set_new(o, KK_FIELD_YEAR, json_integer(year));
+    else if (form == KK_JSON_DUMP)
+        json_object_set_new(o, KK_FIELD_YEAR, json_null());
+    put_string(o, KK_FIELD_KIND, d->kind, form);
+    put_string(o, KK_FIELD_DEPT, p->dept, form);
+    put_string(o, KK_FIELD_OFFICE, p->office, form);
+    put_string(o, KK_FIELD_CITY, d->city, form);
+    if (p->n_plans > 0 || form == KK_JSON_DUMP) {
+        json_t *plans = json_array();
+        for (size_t k = 0; k < p->n_plans; k++)
+            json_array_append_new(plans, json_string(p->plans[k]));
+        json_object_set_new(o, KK_FIELD_PLANS, plans);
+    }
+    put_string(o, KK_FIELD_VERSION, p->version, form);
+    put_string(o, KK_FIELD_SPEAKER, p->speaker, form);
+    put_string(o, KK_FIELD_DATE, p->date, form);
     json_object_set_new(o, KK_FIELD_TEXT, json_string(p->text ? p->text : ""));
     char *s = json_dumps(o, JSON_COMPACT);
     json_decref(o);
@@ -317,14 +320,13 @@ static kk_status set_string_value(kk_indexer *ix, unsigned slot, const char *s, 
 static kk_status add_passage_terms(kk_indexer *ix, const kk_document *d, const kk_passage *p,
                                    kk_error *err)
 {
-    unsigned next = 0;
-    kk_status st = add_text_terms(ix, p->text ? p->text : "", 0, 1, &next, err);
+    kk_status st = add_text_terms(ix, p->text ? p->text : "", 1, err);
     if (st == KK_OK)
         text_hash(ix);
     if (st == KK_OK && p->heading)
-        st = add_text_terms(ix, p->heading, next + KK_POSITION_GAP, KK_HEADING_WDF, &next, err);
+        st = add_text_terms(ix, p->heading, KK_HEADING_WDF, err);
     if (st == KK_OK && d->title && (!p->heading || strcmp(d->title, p->heading) != 0))
-        st = add_text_terms(ix, d->title, next + KK_POSITION_GAP, 1, &next, err);
+        st = add_text_terms(ix, d->title, 1, err);
     return st;
 }
 
@@ -394,7 +396,7 @@ static kk_status add_passage(kk_indexer *ix, const char *file_id, const kk_docum
         st = add_passage_values(ix, d, p, ordinal, err);
     if (st != KK_OK)
         return st;
-    char *data = kk_index_passage_json(d, ordinal);
+    char *data = kk_index_passage_json(d, ordinal, KK_JSON_STORED);
     if (!data)
         return kk_error_set(err, KK_ENOMEM, "out of memory");
     st = kk_xdoc_set_data(ix->xdoc, data, strlen(data), err);

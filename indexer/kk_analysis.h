@@ -9,7 +9,8 @@
  *      long-vowel and small-kana variants, old and variant kanji, iteration marks, administrative
  *      okurigana and spelling variants) — after joining, so a word broken across lines folds whole;
  *   3. terms: ICU dictionary words (UBRK_WORD, locale ja; punctuation and spaces dropped) and
- *      overlapping bigrams over runs of CJK/kana characters, both with positions.
+ *      overlapping bigrams over runs of kanji and katakana (hiragana is left to the words), both
+ *      with positions (the query tool uses them; the index keeps terms and counts only).
  * Every token keeps the byte range of the original input it came from, for snippets.
  *
  * It owns ICU's normalizer and break iterator; it knows nothing of Xapian, term prefixes, stop
@@ -25,7 +26,7 @@
 
 typedef enum kk_token_kind {
     KK_TOKEN_WORD, /* an ICU dictionary word (CJK or not) */
-    KK_TOKEN_GRAM  /* a CJK bigram, or a unigram (see the flags below) */
+    KK_TOKEN_GRAM  /* a kanji/katakana bigram, or a unigram (see the flags below) */
 } kk_token_kind;
 
 typedef struct kk_token {
@@ -43,9 +44,10 @@ typedef struct kk_token {
 /* Flags for kk_analyze. */
 enum {
     KK_ANALYZE_WORDS = 1u << 0, /* emit ICU words */
-    KK_ANALYZE_GRAMS = 1u << 1, /* emit CJK bigrams; in index mode the last character of each run
+    KK_ANALYZE_GRAMS = 1u << 1, /* emit bigrams; in index mode the last character of each run
                                    is also emitted as a unigram, so that any single character can
-                                   be found as a prefix of some gram */
+                                   be found as a prefix of some gram, unless ICU made that
+                                   character a word of its own (then the word finds it) */
     KK_ANALYZE_QUERY = 1u << 2  /* query mode: no trailing unigrams; a run of one character yields
                                    a unigram with prefix = 1 */
 };
@@ -61,6 +63,11 @@ void kk_analyzer_free(kk_analyzer *a);
  * stay valid until the next call on a. */
 kk_status kk_analyze(kk_analyzer *a, const char *text, size_t len, unsigned flags, kk_error *err);
 
+/* 1 for a word of one hiragana character (の, を, し, っ): a particle, or a fragment the
+ * dictionary split off. The index leaves these out (they were a sixth of all postings, in nearly
+ * every passage) and queries never look for them, so both ask this one function. */
+int kk_token_is_particle(const kk_token *t);
+
 /* Tokens of the last kk_analyze; *n receives their count. */
 const kk_token *kk_analyzer_tokens(const kk_analyzer *a, size_t *n);
 
@@ -75,6 +82,6 @@ kk_status kk_normalize(kk_analyzer *a, const char *text, size_t len, char **out,
 /* Version of the analysis rules; stored in the index so that a database built with other rules
  * is detected and rebuilt rather than queried with mismatched terms. Bump it whenever the output
  * of kk_analyze changes for any input. */
-#define KK_ANALYSIS_VERSION "1"
+#define KK_ANALYSIS_VERSION "2"
 
 #endif

@@ -72,9 +72,12 @@ kk_status kk_indexer_stamp(kk_indexer *ix, const char *file_id, kk_file_stamp *s
 typedef int (*kk_file_cb)(const char *file_id, void *ctx);
 kk_status kk_indexer_each_file(kk_indexer *ix, kk_file_cb cb, void *ctx, kk_error *err);
 
-/* The stored data of passage ordinal of d: a JSON object with the KK_FIELD_* keys of
- * kk_schema.h, malloc'd (caller frees); NULL when out of memory. Also used to dump passages. */
-char *kk_index_passage_json(const kk_document *d, size_t ordinal);
+/* Passage ordinal of d as a JSON object with the KK_FIELD_* keys of kk_schema.h, malloc'd
+ * (caller frees); NULL when out of memory. KK_JSON_STORED is what the index stores: fields
+ * without a value are left out, and so is the file's absolute path, which no reader needs;
+ * KK_JSON_DUMP has every key, null when unknown (--dump, loaded into other engines). */
+typedef enum kk_json_form { KK_JSON_STORED, KK_JSON_DUMP } kk_json_form;
+char *kk_index_passage_json(const kk_document *d, size_t ordinal, kk_json_form form);
 
 /* A synonym table: TSV, each line a group of equivalent expressions separated by tabs, # starts a
  * comment; source names it in messages. */

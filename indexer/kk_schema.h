@@ -3,13 +3,15 @@
  * include this file so that the two can never disagree.
  *
  * Each passage is one Xapian document:
- *  - word terms: the ICU word, unprefixed, with positions;
- *  - gram terms: KK_PREFIX_GRAM + CJK bigram (or trailing unigram), with positions;
+ *  - word terms: the ICU word, unprefixed;
+ *  - gram terms: KK_PREFIX_GRAM + kanji/katakana bigram (or a run's trailing unigram);
+ *  - no positions: exact wording is checked against the stored text at query time;
  *  - heading and title words and grams are indexed again with extra wdf (KK_HEADING_WDF);
  *  - filter terms (no position, wdf 0): year, kind, department, city, plan, version, speaker;
  *  - KK_PREFIX_FILE + the file's identity on every passage of a file (delete a file's passages);
  *  - KK_PREFIX_ID + passage id, the passage's unique id ("doc:ordinal").
- * The stored data is a JSON object with the KK_FIELD_* keys.
+ * The stored data is a JSON object with the KK_FIELD_* keys; a field without a value is absent,
+ * and KK_FIELD_PATH is only in --dump output.
  */
 #ifndef KK_SCHEMA_H
 #define KK_SCHEMA_H
@@ -67,7 +69,8 @@ enum kk_value_slot {
 /* Database metadata keys. */
 #define KK_META_ANALYSIS "keikaku.analysis" /* KK_ANALYSIS_VERSION the index was built with */
 #define KK_META_SCHEMA "keikaku.schema"     /* KK_SCHEMA_VERSION */
-/* Bump when the fields or terms written per passage change (2: dept and office separated). */
-#define KK_SCHEMA_VERSION "2"
+/* Bump when the fields or terms written per passage change (2: dept and office separated;
+ * 3: no positions, hiragana-free bigrams, empty fields and the path left out of the data). */
+#define KK_SCHEMA_VERSION "3"
 
 #endif

@@ -19,14 +19,9 @@
  * a passage of that year over another of similar relevance, not over a much better one. */
 #define KK_YEAR_WEIGHT 1.5
 
-/* A passage containing a multi-word clause's exact wording gets this extra weight. */
+/* A passage holding every bigram of a multi-word clause's wording (those that join its words
+ * included, a sign that they stand together) gets this extra weight. */
 #define KK_EXACT_WEIGHT 0.5
-
-/* A passage where all the content words of a clause stand close together (within the clause's
- * own length plus this many characters) is about their combination, not about each word in a
- * different paragraph: it gets KK_NEAR_WEIGHT more. */
-#define KK_NEAR_SLACK 6
-#define KK_NEAR_WEIGHT 1.0
 
 /* ---- clauses ------------------------------------------------------------------------------ */
 
@@ -70,41 +65,6 @@ static int take_years(kk_builder *b, char *text)
     return 0;
 }
 
-/* The key that stands for a unit in a proximity test: the first bigram of what was typed (or
- * its first word when it has no bigrams). */
-static const char *unit_anchor(const kk_unit *u)
-{
-    const char *word = NULL;
-    for (size_t k = 0; k < u->n_keys && u->alts[k] == 0; k++) {
-        const char *key = u->keys[k];
-        if (key[strlen(key) - 1] == '*')
-            continue;
-        if (strncmp(key, KK_PREFIX_GRAM, strlen(KK_PREFIX_GRAM)) == 0)
-            return key;
-        if (!word)
-            word = key;
-    }
-    return word;
-}
-
-/* All the units of the clause (those from index first on) near each other. */
-static kk_xquery *near_query(kk_builder *b, size_t first, const char *text)
-{
-    size_t n = b->out->n_units - first, m = 0;
-    kk_xquery **parts = calloc(n + 1, sizeof *parts);
-    for (size_t k = 0; parts && k < n; k++) {
-        const char *anchor = unit_anchor(&b->out->units[first + k]);
-        if (anchor)
-            parts[m++] = kk_q_term(b, "", anchor, strlen(anchor));
-    }
-    unsigned window = (unsigned)kk_utf8_count(text, strlen(text)) + KK_NEAR_SLACK;
-    kk_xquery *q = parts && m > 1 ? kk_q_combine(b, KK_QOP_NEAR, parts, m, window) : NULL;
-    for (size_t k = 0; parts && m == 1 && k < m; k++)
-        kk_xquery_free(parts[k]);
-    free(parts);
-    return q;
-}
-
 static void text_clause(kk_builder *b, const kk_clause *c, clause_query *cq)
 {
     char *text = strdup(c->text);
@@ -112,7 +72,7 @@ static void text_clause(kk_builder *b, const kk_clause *c, clause_query *cq)
         free(text);
         return;
     }
-    size_t n_units = 0, first_unit = b->out->n_units;
+    size_t n_units = 0;
     kk_xquery **units = kk_text_units(b, text, strlen(text), &n_units);
     if (n_units > 1) {
         kk_xquery **copy = calloc(n_units, sizeof *copy);
@@ -120,12 +80,8 @@ static void text_clause(kk_builder *b, const kk_clause *c, clause_query *cq)
             copy[k] = kk_q_copy(b, units[k]);
         cq->relaxed = copy ? kk_q_combine(b, KK_QOP_OR, copy, n_units, 0) : NULL;
         free(copy);
-        kk_xquery *boosts[2] = {
-            kk_q_scale(b, kk_phrase_query(b, text, NULL), KK_EXACT_WEIGHT),
-            kk_q_scale(b, near_query(b, first_unit, text), KK_NEAR_WEIGHT),
-        };
         cq->strict = kk_q_pair(b, KK_QOP_AND_MAYBE, kk_q_combine(b, KK_QOP_AND, units, n_units, 0),
-                               kk_q_combine(b, KK_QOP_OR, boosts, 2, 0));
+                               kk_q_scale(b, kk_phrase_query(b, text, NULL), KK_EXACT_WEIGHT));
     } else if (n_units == 1) {
         cq->strict = units[0];
     }
@@ -220,8 +176,16 @@ static void add_group(kk_builder *b, const kk_parsed_query *pq, size_t from, siz
     kk_xquery *r = relaxed ? kk_q_combine(b, KK_QOP_OR, relaxed, n, 0) : NULL;
     free(strict);
     free(relaxed);
+    const kk_clause *only = n == 1 ? &pq->clauses[from] : NULL;
+    if (only && only->kind == KK_CLAUSE_PHRASE && b->err->code == KK_OK)
+        kk_phrase_check_add(&b->out->phrases, b->s->analyzer, only->text, only->negated, b->err);
     if (pq->clauses[from].negated) {
-        a->nots[a->n_nots++] = s;
+        /* An excluded phrase is checked on the text alone: its terms would also exclude the
+         * passages that hold them apart. */
+        if (only && only->kind == KK_CLAUSE_PHRASE)
+            kk_xquery_free(s);
+        else
+            a->nots[a->n_nots++] = s;
         kk_xquery_free(r);
         drop_units(b->out, mark);
     } else if (all_filters) {
@@ -347,6 +311,7 @@ void kk_built_query_free(kk_built_query *q)
     kk_xquery_free(q->relaxed);
     drop_units(q, 0);
     free(q->units);
+    kk_phrase_check_free(&q->phrases);
     memset(q, 0, sizeof *q);
 }
 

@@ -168,6 +168,10 @@ static kk_status fetch_query(kk_searcher *s, const char *query, cmp_set *set, kk
     kk_search_opts o;
     kk_search_opts_init(&o);
     o.max = KK_COMPARE_QUERY_PASSAGES;
+    if (!kk_phrase_check_empty(&b.phrases)) {
+        o.accept = kk_phrase_accept;
+        o.accept_ctx = &b.phrases;
+    }
     if (st == KK_OK)
         st = kk_db_search(s->db, b.strict, &o, &res, err);
     size_t n = st == KK_OK ? kk_xresults_size(res) : 0;

@@ -46,6 +46,25 @@ typedef struct kk_unit {
     double idf;       /* how informative holding the unit is: log(N / df) of its likeliest form */
 } kk_unit;
 
+/* Exact wording (phrase.c). The index keeps no positions: a quoted phrase is found by its terms
+ * and confirmed against the stored passage (text, heading or title), normalized as the index saw
+ * it and with white space removed. A passage must hold every required phrase and no banned one. */
+typedef struct kk_phrase_check {
+    kk_analyzer *analyzer;
+    char **required, **banned;
+    size_t n_required, n_banned;
+} kk_phrase_check;
+
+/* Add a phrase (as typed) to the required or, with banned, the excluded ones. */
+kk_status kk_phrase_check_add(kk_phrase_check *c, kk_analyzer *a, const char *phrase, int banned,
+                              kk_error *err);
+int kk_phrase_check_empty(const kk_phrase_check *c);
+/* kk_search_opts.accept functions; ctx is the kk_phrase_check. The first checks both lists, the
+ * second only the banned phrases (for matches that need not hold every clause). */
+int kk_phrase_accept(const char *data, size_t len, void *ctx);
+int kk_phrase_accept_unbanned(const char *data, size_t len, void *ctx);
+void kk_phrase_check_free(kk_phrase_check *c);
+
 #define KK_MAX_YEAR_PREFS 8
 
 typedef struct kk_built_query {
@@ -56,6 +75,7 @@ typedef struct kk_built_query {
     int years[KK_MAX_YEAR_PREFS]; /* years the query text names, preferred in ranking */
     size_t n_years;
     int matches_all;    /* no words, phrases, filters or years: strict matches every passage */
+    kk_phrase_check phrases; /* exact wording the terms alone cannot confirm */
 } kk_built_query;
 
 /* Build the Xapian queries for a parsed query. */

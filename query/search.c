@@ -66,7 +66,9 @@ static kk_status push_candidate(run *r, candidate c, kk_error *err)
     return KK_OK;
 }
 
-static void init_opts(kk_search_opts *o, unsigned max)
+/* Options for one of q's searches; strict ones must hold q's phrases, others only avoid the
+ * excluded ones. */
+static void init_opts(kk_search_opts *o, unsigned max, kk_built_query *q, int strict)
 {
     kk_search_opts_init(o);
     o->max = max;
@@ -74,6 +76,10 @@ static void init_opts(kk_search_opts *o, unsigned max)
     o->bm25_b = KK_BM25_B;
     o->bm25_min_normlen = KK_BM25_MIN_NORMLEN;
     o->collapse_slot = KK_SLOT_TEXTHASH;
+    if (!kk_phrase_check_empty(&q->phrases)) {
+        o->accept = strict ? kk_phrase_accept : kk_phrase_accept_unbanned;
+        o->accept_ctx = &q->phrases;
+    }
 }
 
 static kk_status collect(run *r, kk_xresults *res, int relaxed, kk_error *err)
@@ -134,7 +140,7 @@ static int by_coordination(const void *a, const void *b)
 static kk_status search_relaxed(run *r, unsigned want, kk_error *err)
 {
     kk_search_opts o;
-    init_opts(&o, want > KK_RELAXED_POOL ? want : KK_RELAXED_POOL);
+    init_opts(&o, want > KK_RELAXED_POOL ? want : KK_RELAXED_POOL, &r->q, 0);
     size_t first = r->n;
     kk_status st = kk_db_search(r->s->db, r->q.relaxed, &o, &r->relaxed, err);
     if (st == KK_OK)
@@ -150,7 +156,7 @@ static kk_status run_searches(run *r, kk_hits *hits, kk_error *err)
 {
     unsigned want = r->req->offset + r->req->limit;
     kk_search_opts o;
-    init_opts(&o, want);
+    init_opts(&o, want, &r->q, 1);
     kk_status st = kk_db_search(r->s->db, r->q.strict, &o, &r->strict, err);
     if (st == KK_OK)
         st = collect(r, r->strict, 0, err);
@@ -320,7 +326,7 @@ static int by_year_desc(const void *a, const void *b)
 static kk_status count_facets(run *r, kk_hits *hits, kk_error *err)
 {
     kk_search_opts o;
-    init_opts(&o, 0);
+    init_opts(&o, 0, &r->q, !hits->relaxed || !r->q.relaxed);
     o.collapse_slot = -1;
     o.check_at_least = r->s->doc_count;
     o.n_facets = KK_FACET_COUNT;
@@ -352,6 +358,20 @@ static kk_status check_request(const kk_search_request *req, kk_error *err)
     return KK_OK;
 }
 
+/* Why a query without content is refused: it had only exclusions and operators, or its words
+ * were all one-kana particles (の, は, を), which the index leaves out. */
+static kk_status nothing_to_search(const kk_parsed_query *pq, kk_error *err)
+{
+    for (size_t k = 0; k < pq->n; k++)
+        if (pq->clauses[k].kind != KK_CLAUSE_FIELD && !pq->clauses[k].negated
+            && pq->clauses[k].text[0])
+            return kk_error_set(err, KK_EPARSE, "nothing to search for: the query holds only "
+                                                "one-kana particles (の, は, を …), which are "
+                                                "not indexed");
+    return kk_error_set(err, KK_EPARSE, "nothing to search for: the query has no words, phrases "
+                                        "or filters, only exclusions or operators");
+}
+
 static void free_run(run *r)
 {
     kk_built_query_free(&r->q);
@@ -373,10 +393,9 @@ kk_status kk_search(kk_searcher *s, const kk_search_request *req, kk_hits **out,
     run r = {.s = s, .req = req};
     kk_hits *hits = calloc(1, sizeof *hits);
     st = hits ? kk_query_build(s, pq, &r.q, err) : kk_error_set(err, KK_ENOMEM, "out of memory");
-    kk_parsed_query_free(pq);
     if (st == KK_OK && r.q.matches_all)
-        st = kk_error_set(err, KK_EPARSE, "nothing to search for: the query has no words, "
-                                          "phrases or filters, only exclusions or operators");
+        st = nothing_to_search(pq, err);
+    kk_parsed_query_free(pq);
     if (st == KK_OK)
         st = run_searches(&r, hits, err);
     if (st == KK_OK)

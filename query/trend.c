@@ -20,6 +20,7 @@
 typedef struct plan {
     kk_xquery *candidates; /* a superset of the matches (exact) or the matches themselves */
     char *needle;          /* exact mode: the normalized term or phrase; NULL otherwise */
+    kk_phrase_check phrases; /* otherwise: the quoted wording the matches must hold */
 } plan;
 
 /* The content clause of a one-term or one-phrase query (field filters aside), or -1. */
@@ -99,6 +100,23 @@ typedef struct parts {
     size_t n;
 } parts;
 
+/* Every passage holding the character of t: grams starting with it (term holds the gram prefix
+ * and the character, prefix_len bytes of prefix), or the word it is when ICU split it off (the
+ * index then drops the run's trailing unigram, see kk_analysis.h). */
+static kk_status lone_char_query(const char *term, size_t prefix_len, const kk_token *t,
+                                 kk_xquery **out, kk_error *err)
+{
+    kk_xquery *both[2] = {NULL, NULL};
+    kk_status st = kk_xquery_wildcard(term, prefix_len + t->len, &both[0], err);
+    if (st == KK_OK)
+        st = kk_xquery_term(t->text, t->len, 1, &both[1], err);
+    if (st == KK_OK)
+        st = kk_xquery_combine(KK_QOP_OR, both, 2, 0, out, err);
+    kk_xquery_free(both[0]);
+    kk_xquery_free(both[1]);
+    return st;
+}
+
 static kk_status gram_query(const kk_token *t, kk_xquery **out, kk_error *err)
 {
     char term[256];
@@ -107,20 +125,20 @@ static kk_status gram_query(const kk_token *t, kk_xquery **out, kk_error *err)
         return kk_error_set(err, KK_EINVAL, "trend: term too long");
     memcpy(term, KK_PREFIX_GRAM, n);
     memcpy(term + n, t->text, t->len);
-    if (t->prefix) /* one character alone: it starts some gram wherever it occurs */
-        return kk_xquery_wildcard(term, n + t->len, out, err);
+    if (t->prefix) /* one character alone: it starts some gram, or is a word of its own */
+        return lone_char_query(term, n, t, out, err);
     return kk_xquery_term(term, n + t->len, 1, out, err);
 }
 
-/* Close the run of consecutive bigrams run[0..n) into one phrase (they stand at consecutive
- * positions wherever the text holds the run). */
+/* Close the run of consecutive bigrams run[0..n) into one AND (every passage holding the run
+ * holds them all; the index has no positions to say more, the stored-text check does). */
 static kk_status close_run(kk_xquery **run, size_t *n, parts *p, kk_error *err)
 {
     kk_status st = KK_OK;
     if (*n == 1)
         p->q[p->n++] = run[0];
     else if (*n > 1) {
-        st = kk_xquery_combine(KK_QOP_PHRASE, run, *n, (unsigned)*n, &p->q[p->n], err);
+        st = kk_xquery_combine(KK_QOP_AND, run, *n, 0, &p->q[p->n], err);
         p->n += st == KK_OK;
         for (size_t k = 0; k < *n; k++)
             kk_xquery_free(run[k]);
@@ -129,9 +147,10 @@ static kk_status close_run(kk_xquery **run, size_t *n, parts *p, kk_error *err)
     return st;
 }
 
-/* A query every passage containing needle matches: per run of Japanese characters its bigrams
- * as a phrase (a lone character as a prefix of grams), per other word any indexed word holding
- * it; all of them required. */
+/* A query every passage containing needle matches: per run of kanji and katakana its bigrams
+ * (a lone character as a prefix of grams), per non-Japanese word any indexed word holding it; all
+ * of them required. Kana words add nothing: the dictionary may split them differently in the
+ * passage, and a superset is what the count needs. */
 static kk_status needle_query(kk_searcher *s, const char *needle, kk_xquery **out, kk_error *err)
 {
     kk_status st = kk_analyze(s->analyzer, needle, strlen(needle),
@@ -200,6 +219,8 @@ static kk_status make_plan(kk_searcher *s, const char *query, plan *pl, kk_error
         st = kk_query_build(s, pq, &b, err);
         if (st == KK_OK)
             st = kk_xquery_scale(b.strict, 0.0, &pl->candidates, err);
+        pl->phrases = b.phrases;
+        memset(&b.phrases, 0, sizeof b.phrases);
         kk_built_query_free(&b);
     } else if (st == KK_OK) {
         const char *text = pq->clauses[exact].text;
@@ -302,7 +323,11 @@ static int count_one(const kk_xhit *hit, void *vctx)
     c->st = kk_passage_info_parse(hit->data, hit->data_len, &p, c->err);
     if (c->st != KK_OK)
         return 1;
-    if (!c->pl->needle || holds_needle(c, &p)) {
+    int holds = c->pl->needle ? holds_needle(c, &p)
+                              : kk_phrase_check_empty(&c->pl->phrases)
+                                    || kk_phrase_accept(hit->data, hit->data_len,
+                                                        (void *)&c->pl->phrases);
+    if (holds) {
         c->passages++;
         if (add_doc(&c->year_docs, p.doc, strlen(p.doc)) != KK_OK
             || add_doc(&c->all_docs, p.doc, strlen(p.doc)) != KK_OK)
@@ -408,7 +433,7 @@ kk_status kk_trend_run(kk_searcher *s, const char *query, kk_trend **out, kk_err
     *out = NULL;
     if (!s || !query)
         return kk_error_set(err, KK_EINVAL, "kk_trend_run: no searcher or query");
-    plan pl = {NULL, NULL};
+    plan pl = {0};
     kk_trend *t = calloc(1, sizeof *t);
     kk_status st = t && (t->query = strdup(query)) != NULL
                        ? make_plan(s, query, &pl, err)
@@ -422,6 +447,7 @@ kk_status kk_trend_run(kk_searcher *s, const char *query, kk_trend **out, kk_err
     free_docs(&c.all_docs);
     kk_xquery_free(pl.candidates);
     free(pl.needle);
+    kk_phrase_check_free(&pl.phrases);
     if (st != KK_OK) {
         kk_trend_free(t);
         return st;

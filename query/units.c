@@ -86,15 +86,18 @@ static kk_xquery *text_query(kk_builder *b, const char *text, size_t len, kk_uni
     const kk_token *t = kk_analyzer_tokens(b->s->analyzer, &n);
     kk_xquery **words = calloc(n + 1, sizeof *words), **grams = calloc(n + 1, sizeof *grams);
     kk_xquery *prefix = NULL;
-    unsigned first_gram = 0, last_gram = 0, first_word = 0, last_word = 0;
+    /* A lone kanji or katakana between kana (子ども, 取り組み) also comes out as a one-character
+     * gram; only a text that is that one character is looked for as a prefix of bigrams. */
+    int one_char = kk_utf8_count(text, len) == 1;
     for (size_t k = 0; words && grams && k < n; k++) {
-        if (t[k].kind == KK_TOKEN_WORD) {
-            if (!n_words)
-                first_word = t[k].pos;
-            last_word = t[k].pos + (unsigned)kk_utf8_count(t[k].text, t[k].len) - 1;
+        if (kk_token_is_particle(&t[k])) {
+            continue; /* not in the index */
+        } else if (t[k].kind == KK_TOKEN_WORD) {
             words[n_words++] = kk_q_term(b, "", t[k].text, t[k].len);
             if (u)
                 unit_add_key(u, "", t[k].text, t[k].len, 0);
+        } else if (t[k].prefix && !one_char) {
+            continue;
         } else if (t[k].prefix) {
             kk_xquery_free(prefix); /* the last lone character counts (fuzz_qparse: leaked) */
             prefix = kk_q_scale(b, kk_q_wildcard(b, KK_PREFIX_GRAM, t[k].text, t[k].len),
@@ -102,20 +105,16 @@ static kk_xquery *text_query(kk_builder *b, const char *text, size_t len, kk_uni
             if (u)
                 unit_add_key(u, KK_PREFIX_GRAM, t[k].text, t[k].len, 1);
         } else {
-            if (!n_grams)
-                first_gram = t[k].pos;
-            last_gram = t[k].pos;
             grams[n_grams++] = kk_q_term(b, KK_PREFIX_GRAM, t[k].text, t[k].len);
             if (u)
                 unit_add_key(u, KK_PREFIX_GRAM, t[k].text, t[k].len, 0);
         }
     }
-    /* The words of one unit were typed together: they must stand together, in order, within the
-     * characters they span (positions are character offsets). */
-    kk_xquery *wq = words ? kk_q_combine(b, KK_QOP_PHRASE, words, n_words,
-                                      n_words ? last_word - first_word + 1 : 0) : NULL;
-    kk_xquery *gq = grams ? kk_q_combine(b, KK_QOP_PHRASE, grams, n_grams,
-                                      n_grams ? last_gram - first_gram + 1 : 0) : NULL;
+    /* The words of one unit were typed together; the index has no positions, so they are only
+     * required in the same passage. All the bigrams of a kanji compound in one short passage
+     * rarely come from anything but the compound itself. */
+    kk_xquery *wq = words ? kk_q_combine(b, KK_QOP_AND, words, n_words, 0) : NULL;
+    kk_xquery *gq = grams ? kk_q_combine(b, KK_QOP_AND, grams, n_grams, 0) : NULL;
     free(words);
     free(grams);
     wq = kk_q_scale(b, wq, KK_WORD_WEIGHT);
@@ -124,8 +123,8 @@ static kk_xquery *text_query(kk_builder *b, const char *text, size_t len, kk_uni
     return kk_q_combine(b, KK_QOP_OR, parts, 3, 0);
 }
 
-/* A phrase clause: the exact sequence of its terms, bigrams for Japanese and words for the rest,
- * at their relative positions. */
+/* A phrase clause: all of its terms, bigrams for kanji and katakana and words for the rest.
+ * Whether they stand in sequence is checked against the stored text (phrase.c). */
 kk_xquery *kk_phrase_query(kk_builder *b, const char *text, kk_unit *u)
 {
     if (u)
@@ -136,24 +135,20 @@ kk_xquery *kk_phrase_query(kk_builder *b, const char *text, kk_unit *u)
     size_t n = 0, m = 0;
     const kk_token *t = kk_analyzer_tokens(b->s->analyzer, &n);
     kk_xquery **parts = calloc(n + 1, sizeof *parts);
-    unsigned first = 0, last = 0;
     for (size_t k = 0; parts && k < n; k++) {
         int is_gram = t[k].kind == KK_TOKEN_GRAM;
         if ((is_gram && t[k].prefix) || (!is_gram && t[k].cjk))
-            continue; /* Japanese is matched by its bigrams; lone characters below */
-        if (!m)
-            first = t[k].pos;
-        last = t[k].pos;
+            continue; /* Japanese is matched by its bigrams; kana-only phrases below */
         const char *prefix = is_gram ? KK_PREFIX_GRAM : "";
         parts[m++] = kk_q_term(b, prefix, t[k].text, t[k].len);
         if (u)
             unit_add_key(u, prefix, t[k].text, t[k].len, 0);
     }
     kk_xquery *q = NULL;
-    if (parts && m == 0 && n > 0) /* a one-character phrase: every bigram that starts with it */
+    if (parts && m == 0 && n > 0) /* one character, or kana only: matched as a unit's words */
         q = text_query(b, text, strlen(text), u);
     else if (parts)
-        q = kk_q_combine(b, KK_QOP_PHRASE, parts, m, m ? last - first + 1 : 0);
+        q = kk_q_combine(b, KK_QOP_AND, parts, m, 0);
     free(parts);
     return q;
 }

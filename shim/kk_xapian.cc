@@ -2,7 +2,7 @@
  *
  * Owns the exception classifier (the single place where Xapian's exceptions become kk_status
  * codes), opening and closing databases with the lock wait, transactions, document building,
- * reading stored data, values, metadata and synonyms, and the term/posting/position iterators.
+ * reading stored data, values, metadata and synonyms, and the term/posting iterators.
  * Queries, searching and expansion live in kk_xapian_query.cc; the handle structs and the retry
  * loop for read-only databases in kk_xapian_internal.h.
  *
@@ -450,27 +450,6 @@ kk_status kk_db_each_posting(kk_db *db, const char *term, size_t len, kk_posting
     });
 }
 
-kk_status kk_db_each_position(kk_db *db, unsigned docid, const char *term, size_t len,
-                              kk_position_cb cb, void *ctx, kk_error *err)
-{
-    return kk_shim_guard(err, "listing the positions of a term", nullptr, [&] {
-        Xapian::Database &d = readable(db);
-        kk_shim_require(term && cb, "NULL argument");
-        const std::string t(term, len);
-        bool delivered = false;
-        kk_shim_read_retry(d, db->wdb != nullptr, delivered, [&] {
-            for (auto it = d.positionlist_begin(docid, t); it != d.positionlist_end(docid, t);
-                 ++it) {
-                Xapian::termpos pos = *it;
-                delivered = true;
-                if (cb(pos, ctx))
-                    return;
-            }
-        });
-        return KK_OK;
-    });
-}
-
 /* ---- Documents ------------------------------------------------------------------------------- */
 
 kk_status kk_xdoc_new(kk_xdoc **out, kk_error *err)
@@ -498,16 +477,6 @@ void kk_xdoc_clear(kk_xdoc *doc)
         doc->doc.set_data(std::string());
     } catch (...) {
     }
-}
-
-kk_status kk_xdoc_add_posting(kk_xdoc *doc, const char *term, size_t len, unsigned pos,
-                              unsigned wdf_inc, kk_error *err)
-{
-    return kk_shim_guard(err, "adding a posting to a document", nullptr, [&] {
-        kk_shim_require(doc && term, "NULL argument");
-        doc->doc.add_posting(std::string(term, len), pos, wdf_inc);
-        return KK_OK;
-    });
 }
 
 kk_status kk_xdoc_add_term(kk_xdoc *doc, const char *term, size_t len, unsigned wdf_inc,

@@ -92,7 +92,6 @@ kk_status kk_db_clear_synonyms(kk_db *db, const char *term, kk_error *err);
 /* Iteration callbacks return 0 to go on, non-zero to stop early (not an error). */
 typedef int (*kk_term_cb)(const char *term, size_t len, unsigned freq, void *ctx);
 typedef int (*kk_posting_cb)(unsigned docid, unsigned wdf, void *ctx);
-typedef int (*kk_position_cb)(unsigned pos, void *ctx);
 
 kk_status kk_db_each_synonym(kk_db *db, const char *term, kk_term_cb cb, void *ctx,
                              kk_error *err);
@@ -106,10 +105,6 @@ kk_status kk_db_each_posting(kk_db *db, const char *term, size_t len, kk_posting
 
 /* Every term of one document (its term list); freq is the term's wdf in that document. */
 kk_status kk_db_each_doc_term(kk_db *db, unsigned docid, kk_term_cb cb, void *ctx, kk_error *err);
-
-/* Positions of term in document docid, ascending. */
-kk_status kk_db_each_position(kk_db *db, unsigned docid, const char *term, size_t len,
-                              kk_position_cb cb, void *ctx, kk_error *err);
 
 /* Relevance-set expansion (Xapian's ESet): the terms that best characterise the documents in
  * docids, best first, at most max of them. Only terms starting with prefix are considered; with
@@ -142,13 +137,9 @@ void kk_xdoc_free(kk_xdoc *doc);
 /* Forget all terms, values and data so the handle can be reused for the next document. */
 void kk_xdoc_clear(kk_xdoc *doc);
 
-/* Add one occurrence of term at position pos (positions count from 1), raising its wdf by
- * wdf_inc. */
-kk_status kk_xdoc_add_posting(kk_xdoc *doc, const char *term, size_t len, unsigned pos,
-                              unsigned wdf_inc, kk_error *err);
-
-/* Add term without a position, raising its wdf by wdf_inc (0 for filter terms that should not
- * affect ranking). */
+/* Add term, raising its wdf by wdf_inc (0 for filter terms that should not affect ranking).
+ * Documents carry no positions: exact wording is checked on the stored data (kk_search_opts
+ * accept). */
 kk_status kk_xdoc_add_term(kk_xdoc *doc, const char *term, size_t len, unsigned wdf_inc,
                            kk_error *err);
 
@@ -169,8 +160,6 @@ typedef enum kk_qop {
     KK_QOP_AND_NOT,   /* the first matches and none of the rest */
     KK_QOP_AND_MAYBE, /* the first matches; the rest only add weight */
     KK_QOP_FILTER,    /* the first matches and all the rest, which add no weight */
-    KK_QOP_PHRASE,    /* in order, within window positions (0: number of subqueries) */
-    KK_QOP_NEAR,      /* any order, within window positions */
     KK_QOP_SYNONYM,   /* like OR, but weighted as if one term */
     KK_QOP_MAX,       /* like OR, weighted by the best-matching subquery */
     KK_QOP_ELITE_SET  /* OR of the window best-weighted subqueries */
@@ -184,7 +173,7 @@ kk_status kk_xquery_term(const char *term, size_t len, unsigned wqf, kk_xquery *
 kk_status kk_xquery_wildcard(const char *prefix, size_t len, kk_xquery **out, kk_error *err);
 
 /* Combine subqueries with op. The subqueries stay owned by the caller (the new query shares
- * them). window is used by PHRASE, NEAR and ELITE_SET, ignored otherwise. */
+ * them). window is the set size of ELITE_SET, ignored by the other operators. */
 kk_status kk_xquery_combine(kk_qop op, kk_xquery *const *subs, size_t n, unsigned window,
                             kk_xquery **out, kk_error *err);
 
@@ -217,10 +206,16 @@ typedef struct kk_search_opts {
     int sort_descending;     /* with sort_slot: largest value first */
     size_t n_facets;         /* count values in these slots over all matches looked at */
     unsigned facet_slots[KK_SEARCH_MAX_FACETS];
+    /* When set, a match is kept only if accept returns nonzero for its stored data: checks the
+     * terms cannot make, such as exact wording in an index without positions. It is called for
+     * the candidates that could enter the results (and, with check_at_least, the facets), not
+     * necessarily for every match, and must not fail: it answers 0 or nonzero. */
+    int (*accept)(const char *data, size_t len, void *ctx);
+    void *accept_ctx;
 } kk_search_opts;
 
 /* Fill opts with defaults: first 0, max 10, Xapian's BM25 defaults (k1 1, k2 0, k3 1, b 0.5,
- * min_normlen 0.5), no collapse, no sort, no facets. */
+ * min_normlen 0.5), no collapse, no sort, no facets, every match accepted. */
 void kk_search_opts_init(kk_search_opts *opts);
 
 kk_status kk_db_search(kk_db *db, const kk_xquery *q, const kk_search_opts *opts,

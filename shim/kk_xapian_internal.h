@@ -36,9 +36,25 @@ struct kk_xquery {
     Xapian::Query query;
 };
 
+/* Calls the caller's accept function (kk_search_opts) on a candidate's stored data. */
+class kk_accept_decider : public Xapian::MatchDecider {
+  public:
+    kk_accept_decider(int (*fn)(const char *, size_t, void *), void *ctx) : fn_(fn), ctx_(ctx) {}
+    bool operator()(const Xapian::Document &doc) const override
+    {
+        std::string data = doc.get_data();
+        return fn_(data.data(), data.size(), ctx_) != 0;
+    }
+
+  private:
+    int (*fn_)(const char *, size_t, void *);
+    void *ctx_;
+};
+
 struct kk_xresults {
     /* Declared before enquire so that they outlive it: the Enquire holds bare pointers to them. */
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    std::unique_ptr<kk_accept_decider> decider;
     Xapian::Database db;              /* shares the kk_db's internals, so reopening is seen here */
     bool writable;
     Xapian::Enquire enquire;          /* kept for get_matching_terms */

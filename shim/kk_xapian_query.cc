@@ -1,8 +1,9 @@
 /* kk_xapian_query.cc — queries, searching and relevance expansion of the C API (kk_xapian.h).
  *
- * Owns building Xapian::Query trees from C, running a search with BM25, collapsing, sorting and
- * facet counting into a kk_xresults page, and ESet expansion. It does not open databases or
- * classify exceptions; that is kk_xapian.cc, through the helpers in kk_xapian_internal.h.
+ * Owns building Xapian::Query trees from C, running a search with BM25, collapsing, sorting,
+ * the caller's accept check and facet counting into a kk_xresults page, and ESet expansion. It
+ * does not open databases or classify exceptions; that is kk_xapian.cc, through the helpers in
+ * kk_xapian_internal.h.
  *
  * Sections: queries; searching; results; expansion; numbers.
  */
@@ -51,8 +52,6 @@ static Xapian::Query::op xapian_op(kk_qop op)
     case KK_QOP_AND_NOT: return Xapian::Query::OP_AND_NOT;
     case KK_QOP_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
     case KK_QOP_FILTER: return Xapian::Query::OP_FILTER;
-    case KK_QOP_PHRASE: return Xapian::Query::OP_PHRASE;
-    case KK_QOP_NEAR: return Xapian::Query::OP_NEAR;
     case KK_QOP_SYNONYM: return Xapian::Query::OP_SYNONYM;
     case KK_QOP_MAX: return Xapian::Query::OP_MAX;
     case KK_QOP_ELITE_SET: return Xapian::Query::OP_ELITE_SET;
@@ -71,8 +70,7 @@ kk_status kk_xquery_combine(kk_qop op, kk_xquery *const *subs, size_t n, unsigne
             kk_shim_require(subs[i] != nullptr, "NULL subquery");
             parts.push_back(subs[i]->query);
         }
-        /* Xapian reads window only for PHRASE, NEAR (0: number of subqueries) and ELITE_SET (the
-         * set size); the other operators ignore it. */
+        /* Of our operators, Xapian reads window only for ELITE_SET (the set size). */
         return give_query(Xapian::Query(xapian_op(op), parts.begin(), parts.end(), window), out);
     });
 }
@@ -153,6 +151,8 @@ static void configure(kk_xresults &r, const Xapian::Query &q, const kk_search_op
         r.spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(o.facet_slots[k]));
         r.enquire.add_matchspy(r.spies.back().get());
     }
+    if (o.accept)
+        r.decider = std::make_unique<kk_accept_decider>(o.accept, o.accept_ctx);
 }
 
 /* Fetch the stored data of the page now, while the revision that matched is current, so that
@@ -160,7 +160,7 @@ static void configure(kk_xresults &r, const Xapian::Query &q, const kk_search_op
  * backends, and in libxapian 1.4.22 it crashes on a page that starts after the first match. */
 static void run(kk_xresults &r, const kk_search_opts &o)
 {
-    r.mset = r.enquire.get_mset(o.first, o.max, o.check_at_least);
+    r.mset = r.enquire.get_mset(o.first, o.max, o.check_at_least, nullptr, r.decider.get());
     r.data.clear();
     for (auto it = r.mset.begin(); it != r.mset.end(); ++it)
         r.data.push_back(it.get_document().get_data());

@@ -4,10 +4,10 @@
  * The reference is corpus/ indexed by the one-writer update path (a database created empty
  * first). Parallel builds with several threads and shard sizes — one file per shard, so that 46
  * shards are merged in two levels, and the default — must give the same documents under the same
- * numbers: stored data, every value, every term with its wdf (and positions, on a sample of the
- * documents), the file stamps and the synonyms. Also: a scratch folder left by a crashed build
- * is cleared; a second builder waits for the first's lock or fails with the lock message; files
- * that cannot be read are counted the same way as in an update.
+ * numbers: stored data, every value, every term with its wdf, the file stamps and the synonyms.
+ * Also: a scratch folder left by a crashed build is cleared; a second builder waits for the
+ * first's lock or fails with the lock message; files that cannot be read are counted the same
+ * way as in an update.
  */
 #define _DEFAULT_SOURCE /* flock */
 #include <setjmp.h>
@@ -29,11 +29,6 @@
 #include "kk_schema.h"
 #include "kk_xapian.h"
 #include "test_util.h"
-
-/* Positions are compared on every this-many-th document: reading them all for every database
- * takes longer than the builds, and a shard merged in the wrong place shifts whole documents,
- * which the data and terms of every document already show. */
-#define KK_POSITION_STRIDE 7
 
 typedef struct fixture {
     char dir[64], corpus[128], empty[128], reference[128];
@@ -123,31 +118,6 @@ static void free_terms(term_list *l)
     free(l->wdf);
 }
 
-typedef struct positions {
-    unsigned v[512];
-    size_t n;
-} positions;
-
-static int collect_position(unsigned pos, void *ctx)
-{
-    positions *p = ctx;
-    if (p->n < sizeof p->v / sizeof p->v[0])
-        p->v[p->n] = pos;
-    p->n++;
-    return 0;
-}
-
-static void same_positions(kk_db *a, kk_db *b, unsigned docid, const char *term)
-{
-    positions pa = {.n = 0}, pb = {.n = 0};
-    assert_int_equal(kk_db_each_position(a, docid, term, strlen(term), collect_position, &pa,
-                                         NULL), KK_OK);
-    assert_int_equal(kk_db_each_position(b, docid, term, strlen(term), collect_position, &pb,
-                                         NULL), KK_OK);
-    if (pa.n != pb.n || memcmp(pa.v, pb.v, (pa.n < 512 ? pa.n : 512) * sizeof pa.v[0]) != 0)
-        fail_msg("document %u: positions of '%s' differ (%zu and %zu)", docid, term, pa.n, pb.n);
-}
-
 static void same_blob(kk_status sa, char *x, size_t lx, kk_status sb, char *y, size_t ly,
                       unsigned docid, const char *what)
 {
@@ -178,8 +148,6 @@ static void same_document(kk_db *a, kk_db *b, unsigned docid)
     for (size_t k = 0; k < ta.n; k++) {
         assert_string_equal(ta.terms[k], tb.terms[k]);
         assert_int_equal(ta.wdf[k], tb.wdf[k]);
-        if (docid % KK_POSITION_STRIDE == 1)
-            same_positions(a, b, docid, ta.terms[k]);
     }
     free_terms(&ta);
     free_terms(&tb);

@@ -204,6 +204,32 @@ static void test_phrase_and_exclusion(void **state)
     kk_hits_free(h);
 }
 
+/* The index keeps no positions: a phrase is found by its terms and confirmed on the stored text.
+ * snippet.txt holds 公園 and 花火 apart (公園の花火大会), hanabi.txt holds 公園で花火. */
+static void test_phrase_is_checked_on_the_text(void **state)
+{
+    kk_hits *h = search(state, "\"公園の花火\"");
+    assert_int_equal(h->n, 1);
+    assert_string_equal(h->hits[0].doc, "snippet.txt");
+    kk_hits_free(h);
+    h = search(state, "\"公園での花火\""); /* hanabi.txt's heading, not its text */
+    assert_int_equal(h->n, 1);
+    assert_string_equal(h->hits[0].doc, "hanabi.txt");
+    kk_hits_free(h);
+    h = search(state, "\"公園 で 花火\""); /* spaces typed inside Japanese do not count */
+    assert_int_equal(h->n, 1);
+    kk_hits_free(h);
+    /* Excluding a phrase excludes its wording only, not every passage with its words. */
+    h = search(state, "公園 -\"公園で花火\"");
+    assert_int_equal(rank_of(h, "hanabi.txt"), 0);
+    assert_true(rank_of(h, "snippet.txt") > 0);
+    assert_true(rank_of(h, "koen.txt") > 0);
+    kk_hits_free(h);
+    h = search(state, "公園 -\"花火で公園\"");
+    assert_true(rank_of(h, "hanabi.txt") > 0);
+    kk_hits_free(h);
+}
+
 static void test_exclusions_are_not_content(void **state)
 {
     /* An excluded word is not something the hits should hold: 公園 -花火 has one content unit,
@@ -285,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_synonyms_expand_queries),
         cmocka_unit_test(test_year_named_in_query_is_preferred),
         cmocka_unit_test(test_phrase_and_exclusion),
+        cmocka_unit_test(test_phrase_is_checked_on_the_text),
         cmocka_unit_test(test_exclusions_are_not_content),
         cmocka_unit_test(test_nothing_to_search_for_is_an_error),
         cmocka_unit_test(test_same_text_shown_once_with_both_sources),

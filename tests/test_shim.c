@@ -2,8 +2,9 @@
  *
  * Each test gets a fresh database in a temporary folder (removed at teardown) holding a small
  * corpus of Japanese plan snippets, then drives the shim only through its C header: writing,
- * transactions, reading, iteration, every query operator, search options, expansion and the
- * error codes. It does not test analysis or indexing policy; those have their own tests.
+ * transactions, reading, iteration, every query operator, search options (the accept callback
+ * among them), expansion and the error codes. It does not test analysis or indexing policy;
+ * those have their own tests.
  */
 #define _XOPEN_SOURCE 700 /* nftw, for the recursive delete at teardown */
 
@@ -67,8 +68,8 @@ static int teardown(void **state)
     return rc;
 }
 
-/* One plan snippet: words at positions 1.., an id term "Q<id>", a bigram-style prefixed term
- * "B<first word>", a city filter term "C<city>", the year and city as values, id as data. */
+/* One plan snippet: its words as terms (wdf 1 each), an id term "Q<id>", a bigram-style
+ * prefixed term "B<first word>", a city filter term "C<city>", the year and city as values. */
 typedef struct snippet {
     const char *id;
     const char *words[4];
@@ -92,19 +93,20 @@ static void add_prefixed(kk_xdoc *doc, char prefix, const char *word, unsigned w
     OK(kk_xdoc_add_term(doc, term, strlen(term), wdf, &err));
 }
 
-static unsigned add_snippet(kk_db *w, const snippet *s)
+/* Add s with data as its stored data; returns its docid. */
+static unsigned add_snippet_data(kk_db *w, const snippet *s, const char *data)
 {
     kk_error err = {0};
     kk_xdoc *doc = NULL;
     OK(kk_xdoc_new(&doc, &err));
     for (unsigned i = 0; i < 4 && s->words[i]; i++)
-        OK(kk_xdoc_add_posting(doc, s->words[i], strlen(s->words[i]), i + 1, 1, &err));
+        OK(kk_xdoc_add_term(doc, s->words[i], strlen(s->words[i]), 1, &err));
     add_prefixed(doc, 'Q', s->id, 0);
     add_prefixed(doc, 'B', s->words[0], 1);
     add_prefixed(doc, 'C', s->city, 0);
     OK(kk_xdoc_set_number(doc, SLOT_YEAR, s->year, &err));
     OK(kk_xdoc_set_value(doc, SLOT_CITY, s->city, strlen(s->city), &err));
-    OK(kk_xdoc_set_data(doc, s->id, strlen(s->id), &err));
+    OK(kk_xdoc_set_data(doc, data, strlen(data), &err));
     char id_term[16];
     snprintf(id_term, sizeof id_term, "Q%s", s->id);
     unsigned docid = 0;
@@ -113,11 +115,32 @@ static unsigned add_snippet(kk_db *w, const snippet *s)
     return docid;
 }
 
+/* Add s with its id ("d1"...) as stored data. */
+static unsigned add_snippet(kk_db *w, const snippet *s)
+{
+    return add_snippet_data(w, s, s->id);
+}
+
 static void add_corpus(fixture *f)
 {
     kk_error err = {0};
     for (size_t i = 0; i < N_CORPUS; i++)
         assert_int_equal(add_snippet(f->w, &corpus[i]), i + 1);
+    OK(kk_db_commit(f->w, &err));
+}
+
+/* The corpus with "<id>\t<words run together>" as stored data: the passage text an accept
+ * callback checks wording against (d2's 男女 and 平等 are there, but not as 男女平等). */
+static void add_corpus_with_text(fixture *f)
+{
+    kk_error err = {0};
+    for (size_t i = 0; i < N_CORPUS; i++) {
+        char data[64];
+        snprintf(data, sizeof data, "%s\t", corpus[i].id);
+        for (unsigned k = 0; k < 4 && corpus[i].words[k]; k++)
+            snprintf(data + strlen(data), sizeof data - strlen(data), "%s", corpus[i].words[k]);
+        assert_int_equal(add_snippet_data(f->w, &corpus[i], data), i + 1);
+    }
     OK(kk_db_commit(f->w, &err));
 }
 
@@ -241,16 +264,6 @@ static int on_posting(unsigned docid, unsigned wdf, void *ctx)
     snprintf(id, sizeof id, "%u", docid);
     append(c, id, strlen(id), wdf);
     return ++c->count == c->stop_after;
-}
-
-static int on_position(unsigned pos, void *ctx)
-{
-    collect *c = ctx;
-    char p[16];
-    snprintf(p, sizeof p, "%u", pos);
-    size_t used = strlen(c->text);
-    snprintf(c->text + used, sizeof c->text - used, "%s%s", used ? "," : "", p);
-    return 0;
 }
 
 static int on_weighted(const char *t, size_t len, double weight, void *ctx)
@@ -434,8 +447,8 @@ static void test_each_posting(void **state)
     add_corpus(f);
     kk_xdoc *doc = NULL;
     OK(kk_xdoc_new(&doc, &err));
-    OK(kk_xdoc_add_posting(doc, "計画", strlen("計画"), 1, 1, &err));
-    OK(kk_xdoc_add_posting(doc, "計画", strlen("計画"), 5, 2, &err));
+    OK(kk_xdoc_add_term(doc, "計画", strlen("計画"), 1, &err)); /* wdf adds up: 1 + 2 */
+    OK(kk_xdoc_add_term(doc, "計画", strlen("計画"), 2, &err));
     OK(kk_db_add(f->w, doc, NULL, &err));
     kk_xdoc_free(doc);
     collect c = {0};
@@ -459,19 +472,6 @@ static void test_each_doc_term(void **state)
     assert_true(strlen(err.message) > 0);
 }
 
-static void test_each_position(void **state)
-{
-    fixture *f = *state;
-    kk_error err = {0};
-    add_corpus(f);
-    collect c = {0};
-    OK(kk_db_each_position(f->w, 2, "平等", strlen("平等"), on_position, &c, &err));
-    assert_string_equal(c.text, "3");
-    collect none = {0};
-    OK(kk_db_each_position(f->w, 3, "平等", strlen("平等"), on_position, &none, &err));
-    assert_string_equal(none.text, "");
-}
-
 /* ---- Queries and search ---------------------------------------------------------------------- */
 
 static void test_boolean_operators(void **state)
@@ -489,18 +489,6 @@ static void test_boolean_operators(void **state)
     /* a set of one keeps the rarer, so heavier, term */
     expect_set(f, combine(KK_QOP_ELITE_SET, 1, term("計画"), term("環境"), NULL), "d3");
     expect_set(f, combine(KK_QOP_ELITE_SET, 2, term("計画"), term("環境"), NULL), "d1,d3,d4");
-}
-
-static void test_phrase_and_near(void **state)
-{
-    fixture *f = *state;
-    add_corpus(f);
-    /* d1 has 男女 平等 at positions 1, 2; d2 has them at 1, 3 */
-    expect_set(f, combine(KK_QOP_PHRASE, 0, term("男女"), term("平等"), NULL), "d1");
-    expect_set(f, combine(KK_QOP_PHRASE, 3, term("男女"), term("平等"), NULL), "d1,d2");
-    expect_set(f, combine(KK_QOP_PHRASE, 0, term("平等"), term("男女"), NULL), "");
-    expect_set(f, combine(KK_QOP_NEAR, 2, term("平等"), term("男女"), NULL), "d1");
-    expect_set(f, combine(KK_QOP_NEAR, 3, term("平等"), term("男女"), NULL), "d1,d2");
 }
 
 static void test_wildcard_and_range(void **state)
@@ -624,6 +612,137 @@ static void test_facet_counts(void **state)
     assert_string_equal(years.text, expected);
     assert_int_equal(kk_xresults_each_facet(r, 2, on_term, &c, &err), KK_EINVAL);
     kk_xresults_free(r);
+}
+
+/* ---- The accept callback --------------------------------------------------------------------- */
+
+/* The accept callback's context: the wording a passage must hold, and what the callback saw. */
+typedef struct wording {
+    const char *marker;
+    unsigned calls;
+    int bad_data; /* set if some data did not read "<id>\t<text>" */
+} wording;
+
+/* Accepts stored data that contains w->marker, reading no further than len. */
+static int has_wording(const char *data, size_t len, void *ctx)
+{
+    wording *w = ctx;
+    w->calls++;
+    if (len < 3 || data[0] != 'd' || memchr(data, '\t', len) == NULL)
+        w->bad_data = 1;
+    size_t m = strlen(w->marker);
+    for (size_t i = 0; i + m <= len; i++)
+        if (memcmp(data + i, w->marker, m) == 0)
+            return 1;
+    return 0;
+}
+
+/* One page of hits: ids (stored data up to the tab), weights, and the first facet's counts. */
+typedef struct hit_list {
+    char ids[N_CORPUS][8];
+    double weight[N_CORPUS];
+    size_t n;
+    collect facet;
+} hit_list;
+
+/* Search 男女 OR 平等 OR 計画 OR 環境 (every document matches, with different weights) with o. */
+static void search_hits(fixture *f, const kk_search_opts *o, hit_list *h)
+{
+    kk_error err = {0};
+    kk_xquery *q = combine(KK_QOP_OR, 0, term("男女"), term("平等"),
+                           combine(KK_QOP_OR, 0, term("計画"), term("環境"), NULL));
+    kk_xresults *r = NULL;
+    OK(kk_db_search(f->w, q, o, &r, &err));
+    kk_xquery_free(q);
+    memset(h, 0, sizeof *h);
+    h->n = kk_xresults_size(r);
+    assert_true(h->n <= N_CORPUS);
+    for (size_t i = 0; i < h->n; i++) {
+        kk_xhit hit;
+        OK(kk_xresults_hit(r, i, &hit, &err));
+        assert_int_equal(hit.rank, o->first + i);
+        snprintf(h->ids[i], sizeof h->ids[i], "%.*s", (int)strcspn(hit.data, "\t"), hit.data);
+        h->weight[i] = hit.weight;
+    }
+    if (o->n_facets > 0)
+        OK(kk_xresults_each_facet(r, 0, on_term, &h->facet, &err));
+    kk_xresults_free(r);
+}
+
+/* got must be all without the hits whose id is not in keep ("d1,d3"), in all's order, each with
+ * the very weight it had there. */
+static void expect_subset(const hit_list *all, const hit_list *got, const char *keep)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < all->n; i++) {
+        if (!strstr(keep, all->ids[i]))
+            continue;
+        if (j >= got->n)
+            fail_msg("keep %s: %s missing", keep, all->ids[i]);
+        assert_string_equal(got->ids[j], all->ids[i]);
+        assert_true(got->weight[j] == all->weight[i]);
+        j++;
+    }
+    assert_int_equal(got->n, j);
+}
+
+/* accept drops the matches whose stored data lacks the wording — d2 holds 男女 and 平等 but not
+ * 男女平等, which is how query/phrase.c confirms a phrase without positions. The rest keep their
+ * order and weights, and with every match looked at the facets count only what was accepted. */
+static void test_accept_filters_on_stored_data(void **state)
+{
+    fixture *f = *state;
+    add_corpus_with_text(f);
+    kk_search_opts o;
+    kk_search_opts_init(&o);
+    o.check_at_least = N_CORPUS;
+    o.n_facets = 1;
+    o.facet_slots[0] = SLOT_CITY;
+    hit_list all, got;
+    search_hits(f, &o, &all);
+    assert_int_equal(all.n, N_CORPUS);
+    assert_string_equal(all.facet.text, "横浜:2,川崎:1,相模原:1");
+    assert_true(all.weight[0] > all.weight[N_CORPUS - 1]);
+
+    static const struct {
+        const char *marker, *keep, *cities; /* cities: most frequent first, then byte order */
+    } cases[] = {
+        {"計画", "d1,d3,d4", "川崎:1,横浜:1,相模原:1"},
+        {"男女平等", "d1", "横浜:1"},
+        {"男女の平等", "d2", "横浜:1"},
+        {"条例", "", ""},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        wording w = {.marker = cases[k].marker};
+        o.accept = has_wording;
+        o.accept_ctx = &w;
+        search_hits(f, &o, &got);
+        expect_subset(&all, &got, cases[k].keep);
+        assert_string_equal(got.facet.text, cases[k].cities);
+        assert_true(w.calls >= N_CORPUS); /* every match was looked at, through this ctx */
+        assert_false(w.bad_data);
+    }
+
+    /* Paging counts accepted matches only: the second of d1, d3, d4 in relevance order. */
+    hit_list kept;
+    wording w = {.marker = "計画"};
+    o.accept_ctx = &w;
+    search_hits(f, &o, &kept);
+    o.first = 1;
+    o.max = 1;
+    search_hits(f, &o, &got);
+    assert_int_equal(got.n, 1);
+    assert_string_equal(got.ids[0], kept.ids[1]);
+    assert_true(got.weight[0] == kept.weight[1]);
+
+    /* No accept: everything matches as before, and accept_ctx is not looked at. */
+    o.first = 0;
+    o.max = 10;
+    o.accept = NULL;
+    o.accept_ctx = (void *)1;
+    search_hits(f, &o, &got);
+    expect_subset(&all, &got, "d1,d2,d3,d4");
+    assert_string_equal(got.facet.text, all.facet.text);
 }
 
 static void test_matching_terms(void **state)
@@ -812,6 +931,8 @@ static void test_opts_and_numbers(void **state)
     assert_int_equal(o.sort_slot, -1);
     assert_int_equal(o.sort_descending, 0);
     assert_int_equal(o.n_facets, 0);
+    assert_null(o.accept);
+    assert_null(o.accept_ctx);
     char a[16], b[16];
     size_t la = kk_number_serialise(-3.5, a), lb = kk_number_serialise(2024, b);
     assert_true(la > 0 && la <= 16 && lb > 0 && lb <= 16);
@@ -835,14 +956,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_each_term_with_prefix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each_posting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each_doc_term, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_each_position, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boolean_operators, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_phrase_and_near, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wildcard_and_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scale_zero_is_boolean, setup, teardown),
         cmocka_unit_test_setup_teardown(test_collapse_and_paging, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sort_by_value, setup, teardown),
         cmocka_unit_test_setup_teardown(test_facet_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_accept_filters_on_stored_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_matching_terms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_read_missing, setup, teardown),

@@ -1,0 +1,122 @@
+/* phrase.c — exact wording, checked against the stored passage text (see query_internal.h).
+ *
+ * The index keeps terms without positions, so a quoted phrase is looked up by its terms (all its
+ * bigrams and words in one passage) and then confirmed here: the passage's text, normalized the
+ * way the index saw it and with white space removed, must contain each required phrase and none
+ * of the excluded ones. Xapian calls the check only for candidates that could enter the results,
+ * so its cost follows the page asked for rather than the number of matches.
+ */
+#include "query_internal.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kk_schema.h"
+
+/* Normalize text as the index does and drop white space, so that a line break or a space typed
+ * inside a Japanese phrase does not decide whether it matches. Returns a new string or NULL. */
+static char *squeezed(kk_analyzer *a, const char *text, size_t len)
+{
+    char *norm = NULL;
+    size_t n = 0;
+    if (kk_normalize(a, text, len, &norm, &n, NULL) != KK_OK)
+        return NULL;
+    size_t w = 0;
+    for (size_t r = 0; r < n; r++)
+        if (norm[r] != ' ' && norm[r] != '\t' && norm[r] != '\n' && norm[r] != '\r')
+            norm[w++] = norm[r];
+    norm[w] = '\0';
+    return norm;
+}
+
+kk_status kk_phrase_check_add(kk_phrase_check *c, kk_analyzer *a, const char *phrase, int banned,
+                              kk_error *err)
+{
+    char ***list = banned ? &c->banned : &c->required;
+    size_t *n = banned ? &c->n_banned : &c->n_required;
+    char *p = squeezed(a, phrase, strlen(phrase));
+    if (!p)
+        return kk_error_set(err, KK_ENOMEM, "out of memory");
+    if (!*p) { /* nothing left to compare: the terms decide alone */
+        free(p);
+        return KK_OK;
+    }
+    char **grown = realloc(*list, (*n + 1) * sizeof *grown);
+    if (!grown) {
+        free(p);
+        return kk_error_set(err, KK_ENOMEM, "out of memory");
+    }
+    grown[(*n)++] = p;
+    *list = grown;
+    c->analyzer = a;
+    return KK_OK;
+}
+
+int kk_phrase_check_empty(const kk_phrase_check *c)
+{
+    return c->n_required == 0 && c->n_banned == 0;
+}
+
+enum { KK_PHRASE_FIELDS = 3 };
+
+/* 1 if some of the n texts holds s. */
+static int any_holds(char *const *texts, size_t n, const char *s)
+{
+    for (size_t k = 0; k < n; k++)
+        if (texts[k] && strstr(texts[k], s))
+            return 1;
+    return 0;
+}
+
+/* 1 if the texts hold every required phrase (when with_required) and no banned one. */
+static int holds(const kk_phrase_check *c, char *const *texts, size_t n, int with_required)
+{
+    for (size_t k = 0; with_required && k < c->n_required; k++)
+        if (!any_holds(texts, n, c->required[k]))
+            return 0;
+    for (size_t k = 0; k < c->n_banned; k++)
+        if (any_holds(texts, n, c->banned[k]))
+            return 0;
+    return 1;
+}
+
+/* The passage is indexed with its heading and its document's title, so a phrase may be found
+ * in any of the three; each is checked on its own so that no match spans two of them. */
+static int accept(const char *data, size_t len, const kk_phrase_check *c, int with_required)
+{
+    static const char *const fields[KK_PHRASE_FIELDS] = {KK_FIELD_TEXT, KK_FIELD_HEADING,
+                                                         KK_FIELD_TITLE};
+    json_t *o = json_loadb(data, len, 0, NULL);
+    char *texts[KK_PHRASE_FIELDS] = {0};
+    for (size_t k = 0; o && k < KK_PHRASE_FIELDS; k++) {
+        const char *t = json_string_value(json_object_get(o, fields[k]));
+        texts[k] = t ? squeezed(c->analyzer, t, strlen(t)) : NULL;
+    }
+    int ok = o && holds(c, texts, KK_PHRASE_FIELDS, with_required);
+    for (size_t k = 0; k < KK_PHRASE_FIELDS; k++)
+        free(texts[k]);
+    json_decref(o);
+    return ok;
+}
+
+int kk_phrase_accept(const char *data, size_t len, void *ctx)
+{
+    return accept(data, len, ctx, 1);
+}
+
+int kk_phrase_accept_unbanned(const char *data, size_t len, void *ctx)
+{
+    return accept(data, len, ctx, 0);
+}
+
+void kk_phrase_check_free(kk_phrase_check *c)
+{
+    for (size_t k = 0; k < c->n_required; k++)
+        free(c->required[k]);
+    for (size_t k = 0; k < c->n_banned; k++)
+        free(c->banned[k]);
+    free(c->required);
+    free(c->banned);
+    memset(c, 0, sizeof *c);
+}
