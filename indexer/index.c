@@ -23,11 +23,21 @@
 
 #define KK_STAMP_KEY_PREFIX "file:"
 
+/* The terms of a heading or a title, kept from the last passage that had the same one: every
+ * passage of a section repeats its heading and every passage of a file its title, and analysing
+ * them again for each passage cost a tenth of the analysis. */
+typedef struct term_cache {
+    kk_buf source; /* the text analysed, NUL-terminated; empty when nothing is cached */
+    kk_buf terms;  /* its terms, each followed by a NUL */
+} term_cache;
+
 struct kk_indexer {
     kk_db *db;
     kk_analyzer *analyzer;
     kk_xdoc *xdoc;  /* reused for every passage */
     kk_buf term;    /* scratch for prefixed terms */
+    kk_buf body;    /* scratch for the terms of a passage text */
+    term_cache heading, title;
     int in_batch;
     int shard;      /* writing scratch shards of a first build: no earlier passages to replace */
     char hash[17];  /* hash of the passage text being added (text_hash) */
@@ -145,6 +155,11 @@ void kk_indexer_free(kk_indexer *ix)
     kk_analyzer_free(ix->analyzer);
     kk_xdoc_free(ix->xdoc);
     kk_buf_free(&ix->term);
+    kk_buf_free(&ix->body);
+    kk_buf_free(&ix->heading.source);
+    kk_buf_free(&ix->heading.terms);
+    kk_buf_free(&ix->title.source);
+    kk_buf_free(&ix->title.terms);
     free(ix->outdated);
     free(ix);
 }
@@ -186,28 +201,55 @@ static const char *make_term(kk_indexer *ix, const char *prefix, const char *s, 
     return ix->term.data;
 }
 
-/* Add the analysed tokens of text as terms, wdf raised by weight per occurrence. No positions
- * are stored: they were three fifths of the index and most of the indexing time, and the query
- * tool checks exact wording against the stored text instead (see query/phrase.c). */
-static kk_status add_text_terms(kk_indexer *ix, const char *text, unsigned weight, kk_error *err)
+/* The index terms of text into out, each followed by a NUL. No positions are kept: they were
+ * three fifths of the index and most of the indexing time, and the query tool checks exact
+ * wording against the stored text instead (query/phrase.c). */
+static kk_status collect_terms(kk_indexer *ix, const char *text, kk_buf *out, kk_error *err)
 {
+    out->len = 0;
     kk_status st = kk_analyze(ix->analyzer, text, strlen(text), KK_ANALYZE_WORDS | KK_ANALYZE_GRAMS,
                               err);
-    if (st != KK_OK)
-        return st;
     size_t n = 0;
-    const kk_token *tokens = kk_analyzer_tokens(ix->analyzer, &n);
-    for (size_t k = 0; k < n && st == KK_OK; k++) {
+    const kk_token *tokens = st == KK_OK ? kk_analyzer_tokens(ix->analyzer, &n) : NULL;
+    for (size_t k = 0; k < n; k++) {
         const kk_token *t = &tokens[k];
         if (kk_token_is_particle(t))
             continue;
         const char *prefix = t->kind == KK_TOKEN_GRAM ? KK_PREFIX_GRAM : "";
         const char *term = make_term(ix, prefix, t->text, t->len);
-        if (!term)
+        if (!term || kk_buf_add(out, term, ix->term.len + 1) != KK_OK)
             return kk_error_set(err, KK_ENOMEM, "out of memory");
-        st = kk_xdoc_add_term(ix->xdoc, term, ix->term.len, weight, err);
     }
     return st;
+}
+
+/* Add the terms of a collect_terms buffer to the passage, wdf raised by weight per occurrence. */
+static kk_status add_terms(kk_indexer *ix, const kk_buf *terms, unsigned weight, kk_error *err)
+{
+    kk_status st = KK_OK;
+    for (size_t at = 0; st == KK_OK && at < terms->len;) {
+        size_t len = strlen(terms->data + at);
+        st = kk_xdoc_add_term(ix->xdoc, terms->data + at, len, weight, err);
+        at += len + 1;
+    }
+    return st;
+}
+
+/* Add the terms of a heading or title, from the cache when it is the one analysed last. */
+static kk_status add_cached_terms(kk_indexer *ix, term_cache *c, const char *text, unsigned weight,
+                                  kk_error *err)
+{
+    if (c->source.len == 0 || strcmp(c->source.data, text) != 0) {
+        c->source.len = 0;
+        kk_status st = collect_terms(ix, text, &c->terms, err);
+        if (st == KK_OK && kk_buf_add(&c->source, text, strlen(text) + 1) != KK_OK)
+            st = kk_error_set(err, KK_ENOMEM, "out of memory");
+        if (st != KK_OK) {
+            c->source.len = 0;
+            return st;
+        }
+    }
+    return add_terms(ix, &c->terms, weight, err);
 }
 
 /* Add a filter term prefix + normalized value, with wdf (0: no effect on ranking). */
@@ -320,13 +362,15 @@ static kk_status set_string_value(kk_indexer *ix, unsigned slot, const char *s, 
 static kk_status add_passage_terms(kk_indexer *ix, const kk_document *d, const kk_passage *p,
                                    kk_error *err)
 {
-    kk_status st = add_text_terms(ix, p->text ? p->text : "", 1, err);
+    kk_status st = collect_terms(ix, p->text ? p->text : "", &ix->body, err);
     if (st == KK_OK)
-        text_hash(ix);
+        text_hash(ix); /* of the text just analysed */
+    if (st == KK_OK)
+        st = add_terms(ix, &ix->body, 1, err);
     if (st == KK_OK && p->heading)
-        st = add_text_terms(ix, p->heading, KK_HEADING_WDF, err);
+        st = add_cached_terms(ix, &ix->heading, p->heading, KK_HEADING_WDF, err);
     if (st == KK_OK && d->title && (!p->heading || strcmp(d->title, p->heading) != 0))
-        st = add_text_terms(ix, d->title, 1, err);
+        st = add_cached_terms(ix, &ix->title, d->title, 1, err);
     return st;
 }
 

@@ -1,7 +1,8 @@
 /* build.c — turns parsed clauses into the strict and relaxed Xapian queries (see
  * query_internal.h).
  *
- * Text clauses become content units (units.c); phrases become exact sequences; field clauses
+ * Text clauses become content units (units.c); phrases become all their terms, their exact
+ * wording checked on the stored text (phrase.c); field clauses
  * become filters; OR groups, exclusions, filters and the years the text names are assembled
  * around them. The strict query requires every unit, the relaxed one any unit.
  */

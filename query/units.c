@@ -3,8 +3,9 @@
  *
  * Text is analysed with kk_analyze (query mode); stop words and lone kana are dropped; pieces
  * that ICU's dictionary splits too finely (single kanji, katakana runs) are joined again; each
- * remaining word — or a longer span that the synonym table knows — becomes a unit: its words in
- * sequence, or its exact bigram sequence, or any of its synonyms. The weights of those choices
+ * remaining word — or a longer span that the synonym table knows — becomes a unit: all its words,
+ * or all its bigrams, or any of its synonyms (the index has no positions; a passage short enough
+ * to hold them all is about them). The weights of those choices
  * live here. Combining units with filters and other clauses is build.c's job.
  */
 #include "build_internal.h"
@@ -74,7 +75,7 @@ static void unit_add_key(kk_unit *u, const char *prefix, const char *t, size_t n
 }
 
 /* The query for one piece of normalized text (a word, a span, a synonym): its word terms
- * together, or its bigrams in sequence. Keys for coordination go to u (may be NULL). */
+ * together, or its bigrams together. Keys for coordination go to u (may be NULL). */
 static kk_xquery *text_query(kk_builder *b, const char *text, size_t len, kk_unit *u)
 {
     if (u)
