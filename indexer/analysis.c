@@ -3,7 +3,8 @@
  * Owns kk_analyzer (its ICU normalizer and word break iterator, the decoded variant tables and
  * every buffer, all reused across calls so that analysing a passage allocates nothing once the
  * buffers have grown) and step 3 of kk_analysis.h: ICU words and CJK grams with positions and
- * input byte ranges. Normalization and variant folding are in normalize.c and variants.c.
+ * input byte ranges, and the way back from normalized text to input bytes for a caller that
+ * searches the text itself. Normalization and variant folding are in normalize.c and variants.c.
  *
  * Token texts are not copied: every token is a substring of the normalized text, so its text
  * points into a->text, which is built in full before the first token is made.
@@ -266,6 +267,7 @@ kk_status kk_analyze(kk_analyzer *a, const char *text, size_t len, unsigned flag
             return kk_error_set(err, s, "analysis: out of memory analysing %zu bytes", len);
         return kk_error_set(err, s, "analysis: ICU word break failed");
     }
+    a->text_chars = 1;
     return KK_OK;
 }
 
@@ -280,4 +282,39 @@ const char *kk_analyzer_text(const kk_analyzer *a, size_t *len)
     if (len)
         *len = a->text.len;
     return a->text.data;
+}
+
+/* The index of the character starting at byte at of the normalized text, or -1 if none does
+ * (char_byte is strictly increasing: every character takes at least one byte). */
+static long char_at_byte(const kk_analyzer *a, size_t at)
+{
+    size_t lo = 0, hi = a->chars.len + 1; /* char_byte[chars.len] is the end of the text */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->char_byte[mid] < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo <= a->chars.len && a->char_byte[lo] == at ? (long)lo : -1;
+}
+
+/* Every step of normalize.c and variants.c maps characters left to right, each to input bytes at
+ * or after those of the one before, so the first character's start and the last one's end bound
+ * the range (make_token's minimum and maximum give the same). */
+kk_status kk_analyzer_source_span(const kk_analyzer *a, size_t norm_start, size_t norm_end,
+                                  unsigned *start, unsigned *end, kk_error *err)
+{
+    if (!a->text_chars)
+        return kk_error_set(err, KK_EINVAL, "analysis: kk_analyzer_source_span: no analysed text "
+                            "(kk_normalize ran after kk_analyze, or kk_analyze failed)");
+    long from = norm_start < norm_end && norm_end <= a->text.len ? char_at_byte(a, norm_start) : -1;
+    long to = from >= 0 ? char_at_byte(a, norm_end) : -1;
+    if (to < 0)
+        return kk_error_set(err, KK_EINVAL, "analysis: kk_analyzer_source_span: bytes [%zu, %zu) "
+                            "are not whole characters of the %zu-byte normalized text",
+                            norm_start, norm_end, a->text.len);
+    *start = a->chars.v[from].start;
+    *end = a->chars.v[to - 1].end;
+    return KK_OK;
 }

@@ -96,6 +96,8 @@ struct kk_analyzer {
     /* analysis.c: the normalized text as UTF-8 (token texts point into it) with the byte offset of
      * every character, as UTF-16 with the character index of every unit, and the tokens. */
     kk_buf text;
+    int text_chars;              /* 1 while chars are the characters of text (kk_analyze made
+                                  * both; kk_analysis_normalize refills chars alone) */
     uint32_t *char_byte;
     size_t char_byte_cap;
     UChar *text16;

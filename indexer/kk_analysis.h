@@ -11,7 +11,8 @@
  *   3. terms: ICU dictionary words (UBRK_WORD, locale ja; punctuation and spaces dropped) and
  *      overlapping bigrams over runs of kanji and katakana (hiragana is left to the words), both
  *      with positions (the query tool uses them; the index keeps terms and counts only).
- * Every token keeps the byte range of the original input it came from, for snippets.
+ * Every token keeps the byte range of the original input it came from, for snippets, and any
+ * range of the normalized text can be traced back the same way (kk_analyzer_source_span).
  *
  * It owns ICU's normalizer and break iterator; it knows nothing of Xapian, term prefixes, stop
  * words or documents. An analyzer is not thread-safe: make one per thread.
@@ -73,6 +74,18 @@ const kk_token *kk_analyzer_tokens(const kk_analyzer *a, size_t *n);
 
 /* The normalized, line-joined text of the last kk_analyze (NUL-terminated, owned by a). */
 const char *kk_analyzer_text(const kk_analyzer *a, size_t *len);
+
+/* Where normalized text came from: the byte range [*start, *end) of the input of the last
+ * kk_analyze that produced bytes [norm_start, norm_end) of kk_analyzer_text — from the first
+ * input byte of its first character to the last of its last, the range a token over those
+ * characters gets. Lets a caller that finds something in the normalized text (a substring
+ * search) mark it in the original (full-width letters, broken lines and folded variants make the
+ * two differ). O(log n): a binary search of the characters' offsets.
+ * KK_EINVAL, with *start and *end unchanged, when the range is empty, runs past the text or does
+ * not begin and end on character boundaries, or when kk_normalize has run on a since the last
+ * kk_analyze (it reuses the buffers that remember the input offsets). */
+kk_status kk_analyzer_source_span(const kk_analyzer *a, size_t norm_start, size_t norm_end,
+                                  unsigned *start, unsigned *end, kk_error *err);
 
 /* Normalize and join lines (steps 1 and 2) into a new NUL-terminated string; the caller frees
  * *out. Used where text must be compared the way the index sees it (filters, plan names). */

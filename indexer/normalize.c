@@ -236,6 +236,7 @@ kk_status kk_analysis_normalize(kk_analyzer *a, const char *text, size_t len, kk
     /* kk_token keeps byte offsets and positions in 32 bits; passages are far smaller. */
     if (len >= UINT32_MAX)
         return kk_error_set(err, KK_EINVAL, "analysis: text of %zu bytes is too long", len);
+    a->text_chars = 0; /* chars no longer match a->text (see kk_analyzer_source_span) */
     size_t len16 = 0;
     kk_status s = to_utf16(a, text, len, &len16);
     if (s == KK_OK)

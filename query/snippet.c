@@ -1,15 +1,19 @@
 /* snippet.c — highlights and snippets: where a hit's text matches the query, and which part of
  * it to show.
  *
- * Highlights come from analysing the passage text with kk_analyze, the same path as indexing,
- * and keeping tokens whose terms belong to the query's units — so what is marked is exactly
- * what matched, with offsets into the original text. Rendering marks (【】, colour, <mark>) is
- * the fronts' business; kk_mark_text is a helper for the plain forms.
+ * Highlights are found in the passage text normalized by the same analysis path as the index,
+ * with offsets mapped back to the original text. Bigram and prefix keys are matched against the
+ * text's grams (kk_analyze with KK_ANALYZE_GRAMS); word keys are searched for in the normalized
+ * text itself rather than among ICU's words, because running ICU's dictionary word breaker over
+ * each hit was over a quarter of a search's time. Rendering marks (【】, colour, <mark>) is the
+ * fronts' business; kk_mark_text is a helper for the plain forms.
  */
 #include "query_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <unicode/uchar.h>
 
 #include "kk_schema.h"
 
@@ -28,57 +32,61 @@ int kk_unit_key_matches(const char *key, const char *term, size_t len)
     return kl == len && memcmp(key, term, len) == 0;
 }
 
-/* 0: no unit holds the term; 1: it matches as one of several terms of a sequence (a unit of
- * several words or bigrams); 2: it matches and may be marked alone (the unit's only word or
- * bigram, or a prefix). */
-static int term_match(const kk_built_query *q, const char *term, size_t len, int is_gram)
+/* 1 for a gram key (bigram or prefix). Word keys are normalized text, which NFKC_Casefold has
+ * left without upper-case letters, so they never begin with KK_PREFIX_GRAM. */
+static int is_gram_key(const char *key)
 {
-    size_t pl = strlen(KK_PREFIX_GRAM);
+    return strncmp(key, KK_PREFIX_GRAM, strlen(KK_PREFIX_GRAM)) == 0;
+}
+
+static int is_prefix_key(const char *key)
+{
+    return key[0] != '\0' && key[strlen(key) - 1] == '*';
+}
+
+/* 1 if key k is the only one of its kind (word or bigram; prefixes aside) in its alternative:
+ * then it may be marked alone; otherwise it is one of a sequence, marked only beside another. */
+static int alone_in_alternative(const kk_unit *unit, size_t k)
+{
+    int gram = is_gram_key(unit->keys[k]);
+    size_t same_kind = 0;
+    for (size_t j = 0; j < unit->n_keys; j++)
+        same_kind += unit->alts[j] == unit->alts[k] && is_gram_key(unit->keys[j]) == gram
+                     && !is_prefix_key(unit->keys[j]);
+    return same_kind <= 1;
+}
+
+/* For the gram term: 0 if no unit holds it; 1 if it matches as one of several bigrams of an
+ * alternative; 2 if it matches and may be marked alone (the only bigram, or a prefix). */
+static int gram_match(const kk_built_query *q, const char *term, size_t len)
+{
     int best = 0;
     for (size_t u = 0; u < q->n_units && best < 2; u++) {
         const kk_unit *unit = &q->units[u];
-        for (size_t k = 0; k < unit->n_keys && best < 2; k++) {
-            const char *key = unit->keys[k];
-            if (!kk_unit_key_matches(key, term, len))
-                continue;
-            if (key[strlen(key) - 1] == '*') {
-                best = 2;
-                break;
-            }
-            size_t same_kind = 0; /* keys of this kind in the same alternative */
-            for (size_t j = 0; j < unit->n_keys; j++) {
-                const char *other = unit->keys[j];
-                int gram_key = strncmp(other, KK_PREFIX_GRAM, pl) == 0;
-                same_kind += unit->alts[j] == unit->alts[k] && gram_key == is_gram
-                             && other[strlen(other) - 1] != '*';
-            }
-            best = same_kind <= 1 ? 2 : 1;
-        }
+        for (size_t k = 0; k < unit->n_keys && best < 2; k++)
+            if (kk_unit_key_matches(unit->keys[k], term, len))
+                best = is_prefix_key(unit->keys[k]) || alone_in_alternative(unit, k) ? 2 : 1;
     }
     return best;
 }
 
-/* Whether tokens a and b of the same kind stand next to each other in the text. */
-static int adjacent(const kk_token *a, const kk_token *b)
-{
-    if (a->kind != b->kind)
-        return 0;
-    unsigned a_end = a->pos + (a->kind == KK_TOKEN_GRAM ? 1 : (unsigned)kk_utf8_count(a->text, a->len));
-    unsigned b_end = b->pos + (b->kind == KK_TOKEN_GRAM ? 1 : (unsigned)kk_utf8_count(b->text, b->len));
-    return a_end == b->pos || b_end == a->pos;
-}
+/* A growable list of spans of the original text. */
+typedef struct span_list {
+    kk_span *v;
+    size_t n, cap;
+} span_list;
 
-static kk_status push_span(kk_span **spans, size_t *n, size_t *cap, unsigned start, unsigned end)
+static kk_status push_span(span_list *l, unsigned start, unsigned end)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 16;
-        kk_span *p = realloc(*spans, c * sizeof *p);
+    if (l->n == l->cap) {
+        size_t c = l->cap ? l->cap * 2 : 16;
+        kk_span *p = realloc(l->v, c * sizeof *p);
         if (!p)
             return KK_ENOMEM;
-        *spans = p;
-        *cap = c;
+        l->v = p;
+        l->cap = c;
     }
-    (*spans)[(*n)++] = (kk_span){start, end};
+    l->v[l->n++] = (kk_span){start, end};
     return KK_OK;
 }
 
@@ -106,43 +114,154 @@ static size_t merge_spans(kk_span *s, size_t n)
     return w + 1;
 }
 
+/* ---- bigram and prefix keys: the text's grams ---------------------------------------------- */
+
+/* The grams of the analysed text whose terms belong to the query's units: a bigram that matches
+ * only as one of several counts when the gram before or after it matches too. Grams come in
+ * position order with consecutive positions within a run (the run's trailing unigram last), so a
+ * gram's neighbours in the text are its neighbours in the array. */
+static kk_status mark_grams(kk_analyzer *a, const kk_built_query *q, span_list *out)
+{
+    size_t n = 0, pl = strlen(KK_PREFIX_GRAM);
+    const kk_token *t = kk_analyzer_tokens(a, &n);
+    unsigned char *match = calloc(n + 1, 1);
+    if (!match)
+        return KK_ENOMEM;
+    char term[256];
+    memcpy(term, KK_PREFIX_GRAM, pl);
+    for (size_t k = 0; k < n; k++) {
+        if (t[k].kind != KK_TOKEN_GRAM || t[k].len + pl >= sizeof term)
+            continue;
+        memcpy(term + pl, t[k].text, t[k].len);
+        match[k] = (unsigned char)gram_match(q, term, pl + t[k].len);
+    }
+    kk_status st = KK_OK;
+    for (size_t k = 0; st == KK_OK && k < n; k++) {
+        int ok = match[k] == 2
+                 || (match[k] == 1 && ((k > 0 && match[k - 1] && t[k - 1].pos + 1 == t[k].pos)
+                                       || (match[k + 1] && t[k].pos + 1 == t[k + 1].pos)));
+        if (ok)
+            st = push_span(out, t[k].start, t[k].end);
+    }
+    free(match);
+    return st;
+}
+
+/* ---- word keys: the normalized text ------------------------------------------------------- */
+
+/* 1 for a letter or digit of a script written with spaces (Latin, Greek, digits...): a word of
+ * these is not to be matched inside a longer one (npo in npos). Japanese is written without
+ * spaces, so kanji and kana never count: its keys match anywhere, as its bigrams do. */
+static int is_alnum(int c)
+{
+    return !kk_is_cjk(c) && u_isalnum(c);
+}
+
+/* The code point ending at byte at of s (at > 0). */
+static int char_before(const char *s, size_t at)
+{
+    size_t i = at - 1;
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return kk_utf8_next(s, at, &i);
+}
+
+/* 1 if key stands at text[at, at + strlen(key)) and does not cut a word of letters or digits
+ * there: if it begins (ends) with one, the character before (after) it is not one. */
+static int word_at(const char *text, size_t len, size_t at, const char *key)
+{
+    size_t kl = strlen(key), i = 0, next = at + kl;
+    if (next > len || memcmp(text + at, key, kl) != 0)
+        return 0;
+    if (at > 0 && is_alnum(kk_utf8_next(key, kl, &i)) && is_alnum(char_before(text, at)))
+        return 0;
+    return next == len || !is_alnum(char_before(key, kl))
+           || !is_alnum(kk_utf8_next(text, len, &next));
+}
+
+/* 1 if key k of unit u, found at text[start, end), stands beside another word the query looks
+ * for: the words of a unit in sequence (待機|児童, 高齢|者), as ICU would have found them, or a key
+ * of two or more characters beside another unit's word (学校|給食). A one-character key found in
+ * the text may sit inside any word, so only its own alternative's words count for it (not 者 in
+ * 介護者, nor 会 in 町会会長); a repeat of the key itself never counts (等 in 等等). */
+static int has_partner(const kk_built_query *q, size_t u, size_t k, const char *text, size_t len,
+                       size_t start, size_t end)
+{
+    const kk_unit *unit = &q->units[u];
+    const char *key = unit->keys[k];
+    int one_char = kk_utf8_count(key, strlen(key)) == 1;
+    for (size_t v = 0; v < q->n_units; v++)
+        for (size_t j = 0; j < q->units[v].n_keys; j++) {
+            const char *other = q->units[v].keys[j];
+            size_t ol = strlen(other);
+            int own = v == u && q->units[v].alts[j] == unit->alts[k];
+            if (ol == 0 || is_gram_key(other) || strcmp(other, key) == 0 || (one_char && !own))
+                continue;
+            if (word_at(text, len, end, other)
+                || (ol <= start && word_at(text, len, start - ol, other)))
+                return 1;
+        }
+    return 0;
+}
+
+/* Marks for word key k of unit u: every place the key stands in the normalized text (a valid
+ * UTF-8 key found in valid UTF-8 starts and ends on character boundaries), mapped back to the
+ * original text. */
+static kk_status mark_word_key(kk_analyzer *a, const kk_built_query *q, size_t u, size_t k,
+                               span_list *out, kk_error *err)
+{
+    size_t len = 0;
+    const kk_unit *unit = &q->units[u];
+    const char *text = kk_analyzer_text(a, &len), *key = unit->keys[k];
+    size_t kl = strlen(key);
+    int alone = alone_in_alternative(unit, k);
+    kk_status st = KK_OK;
+    for (const char *p = strstr(text, key); st == KK_OK && p; p = strstr(p + 1, key)) {
+        size_t at = (size_t)(p - text);
+        unsigned start = 0, end = 0;
+        if (!word_at(text, len, at, key)
+            || (!alone && !has_partner(q, u, k, text, len, at, at + kl)))
+            continue;
+        st = kk_analyzer_source_span(a, at, at + kl, &start, &end, err);
+        if (st == KK_OK && push_span(out, start, end) != KK_OK)
+            st = KK_ENOMEM;
+    }
+    return st;
+}
+
+/* Marks for the word keys of every unit. A key that two units share is looked for twice; the
+ * spans merge, and queries have a handful of units. */
+static kk_status mark_words(kk_analyzer *a, const kk_built_query *q, span_list *out,
+                            kk_error *err)
+{
+    kk_status st = KK_OK;
+    for (size_t u = 0; st == KK_OK && u < q->n_units; u++)
+        for (size_t k = 0; st == KK_OK && k < q->units[u].n_keys; k++)
+            if (!is_gram_key(q->units[u].keys[k]) && q->units[u].keys[k][0] != '\0')
+                st = mark_word_key(a, q, u, k, out, err);
+    return st;
+}
+
 kk_status kk_find_marks(kk_searcher *s, const kk_built_query *q, const char *text,
                         kk_span **marks, size_t *n_marks, kk_error *err)
 {
     *marks = NULL;
     *n_marks = 0;
-    kk_status st = kk_analyze(s->analyzer, text, strlen(text), KK_ANALYZE_WORDS | KK_ANALYZE_GRAMS,
-                              err);
+    /* Grams only: no ICU word break iterator runs (see the file comment). */
+    kk_status st = kk_analyze(s->analyzer, text, strlen(text), KK_ANALYZE_GRAMS, err);
     if (st != KK_OK)
         return st;
-    size_t n = 0, cap = 0, m = 0;
-    const kk_token *t = kk_analyzer_tokens(s->analyzer, &n);
-    unsigned char *match = calloc(n + 1, 1);
-    if (!match)
-        return kk_error_set(err, KK_ENOMEM, "out of memory");
-    char term[256];
-    for (size_t k = 0; k < n; k++) {
-        int gram = t[k].kind == KK_TOKEN_GRAM;
-        size_t pl = gram ? strlen(KK_PREFIX_GRAM) : 0;
-        if (t[k].len + pl >= sizeof term)
-            continue;
-        memcpy(term, KK_PREFIX_GRAM, pl);
-        memcpy(term + pl, t[k].text, t[k].len);
-        match[k] = (unsigned char)term_match(q, term, pl + t[k].len, gram);
+    span_list l = {0};
+    st = mark_grams(s->analyzer, q, &l);
+    if (st == KK_OK)
+        st = mark_words(s->analyzer, q, &l, err);
+    if (st != KK_OK) {
+        free(l.v);
+        return st == KK_ENOMEM ? kk_error_set(err, st, "highlighting: out of memory") : st;
     }
-    /* A word or bigram that matches only as part of a longer sequence counts when a neighbour of
-     * the same kind matches too; tokens are in position order, so neighbours are near in the
-     * array (a word's bigrams lie between it and the next word). */
-    for (size_t k = 0; st == KK_OK && k < n; k++) {
-        int ok = match[k] == 2;
-        for (size_t j = k > 8 ? k - 8 : 0; match[k] == 1 && !ok && j < n && j <= k + 8; j++)
-            ok = j != k && match[j] && adjacent(&t[j], &t[k]);
-        if (ok && push_span(marks, &m, &cap, t[k].start, t[k].end) != KK_OK)
-            st = kk_error_set(err, KK_ENOMEM, "out of memory");
-    }
-    free(match);
-    *n_marks = merge_spans(*marks, m);
-    return st;
+    *marks = l.v;
+    *n_marks = merge_spans(l.v, l.n);
+    return KK_OK;
 }
 
 /* Byte offset of the character `chars` characters after (or before, if negative) byte at. */

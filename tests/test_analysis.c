@@ -1,4 +1,5 @@
-/* test_analysis.c — tests of kk_analyze: ICU words, CJK grams, positions, order and offsets.
+/* test_analysis.c — tests of kk_analyze: ICU words, CJK grams, positions, order and offsets, and
+ * the way back from normalized text to input bytes (kk_analyzer_source_span).
  *
  * Data-driven where the answer is a list: (input, flags, expected tokens, why) with strings from
  * corpus/mitaka; property checks (order, offsets) over the whole of corpus/mitaka. The word lists
@@ -180,6 +181,115 @@ static void test_unrelated_text_untouched(void **state)
     free(d);
 }
 
+/* ---- from normalized text back to the input ------------------------------------------------ */
+
+typedef struct span_case {
+    const char *input, *normalized, *source, *why;
+} span_case;
+
+/* kk_analyzer_source_span of the first place normalized stands in the analysed input's text:
+ * the input bytes it must map to. */
+static const span_case span_cases[] = {
+    {"ＮＰＯ法人", "npo", "ＮＰＯ", "full-width capitals: 3 bytes each in, 1 lower-case byte out"},
+    {"ＮＰＯ法人", "po法", "ＰＯ法", "a range across the end of the letters"},
+    {"ＮＰＯ法人", "法人", "法人", "after the letters, offsets differ by 6 bytes"},
+    {"三鷹市基本\n構想", "基本構想", "基本\n構想", "corpus 001: the joined line break is inside"},
+    {"三鷹市基本\n構想", "構想", "構想", "after the joined line break"},
+    {"ワーク・ライフ・バランス", "クラ", "ク・ラ", "a dropped middle dot lies between"},
+    {"髙橋さん", "高橋", "髙橋", "an old kanji folded"},
+    {"時々", "時時", "時々", "an iteration mark repeats the kanji"},
+    {"ｶﾞｲﾄﾞ", "ガ", "ｶﾞ", "half-width kana: two input characters make one"},
+    {"ｶﾞｲﾄﾞ", "イド", "ｲﾄﾞ", "…and offsets go on from there"},
+    {"㍻元年", "成", "㍻", "one input character makes two: each maps to all of it"},
+    {"取り組みます", "組", "取り組み", "a folded okurigana variant: its characters map to the whole"},
+    {"取り組みます", "ます", "ます", "after the folded word"},
+    {"コンピューター室", "コンピュータ室", "コンピューター室", "a dropped long vowel lies inside"},
+    {"子ども　と\n家庭", "も と家", "も　と\n家", "an ideographic space kept as a space, a line joined"},
+};
+
+static void test_source_span_table(void **state)
+{
+    kk_analyzer *a = *state;
+    for (size_t i = 0; i < sizeof span_cases / sizeof span_cases[0]; i++) {
+        const span_case *c = &span_cases[i];
+        size_t n = 0, text_len = 0;
+        analyze(a, c->input, strlen(c->input), KK_ANALYZE_GRAMS, &n);
+        const char *text = kk_analyzer_text(a, &text_len);
+        const char *at = strstr(text, c->normalized);
+        if (!at)
+            fail_msg("[%s] normalizes to [%s], without [%s]", c->input, text, c->normalized);
+        size_t from = (size_t)(at - text);
+        unsigned start = 0, end = 0;
+        kk_error err = {0};
+        if (kk_analyzer_source_span(a, from, from + strlen(c->normalized), &start, &end, &err))
+            fail_msg("[%s] %s: %s", c->input, c->normalized, err.message);
+        if (end - start != strlen(c->source) || memcmp(c->input + start, c->source, end - start))
+            fail_msg("[%s]: [%s] maps to [%.*s], expected [%s] (%s)", c->input, c->normalized,
+                     (int)(end - start), c->input + start, c->source, c->why);
+    }
+}
+
+static void test_source_span_refuses(void **state)
+{
+    kk_analyzer *a = *state;
+    const char *s = "ＮＰＯ法人"; /* normalized: "npo法人", 9 bytes */
+    size_t n = 0, text_len = 0;
+    analyze(a, s, strlen(s), KK_ANALYZE_GRAMS, &n);
+    kk_analyzer_text(a, &text_len);
+    assert_int_equal(text_len, 9);
+    const size_t bad[][2] = {
+        {0, 0}, {3, 3},   /* empty */
+        {4, 2},           /* reversed */
+        {0, 10}, {9, 12}, /* past the end */
+        {4, 9}, {0, 5},   /* inside 法 */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        unsigned start = 77, end = 77;
+        kk_error err = {0};
+        assert_int_equal(kk_analyzer_source_span(a, bad[i][0], bad[i][1], &start, &end, &err),
+                         KK_EINVAL);
+        assert_int_equal(err.code, KK_EINVAL);
+        assert_non_null(strstr(err.message, "kk_analyzer_source_span"));
+        assert_true(start == 77 && end == 77);
+    }
+    unsigned start = 0, end = 0;
+    assert_int_equal(kk_analyzer_source_span(a, 0, 9, &start, &end, NULL), KK_OK);
+    assert_true(start == 0 && end == strlen(s));
+    /* kk_normalize reuses the buffers that remember input offsets: refused until kk_analyze. */
+    char *out = NULL;
+    assert_int_equal(kk_normalize(a, "三鷹", strlen("三鷹"), &out, NULL, NULL), KK_OK);
+    free(out);
+    assert_int_equal(kk_analyzer_source_span(a, 0, 3, &start, &end, NULL), KK_EINVAL);
+    assert_int_equal(kk_analyze(a, "x", 1, 1u << 7, NULL), KK_EINVAL); /* a failed analysis */
+    assert_int_equal(kk_analyzer_source_span(a, 0, 1, &start, &end, NULL), KK_EINVAL);
+}
+
+/* Over the text of the last kk_analyze: every token's text maps to the token's own input range,
+ * and single characters map to ranges that never go backwards (what lets kk_analyzer_source_span
+ * look at the first and last character only). */
+static void check_source_spans(kk_analyzer *a, const kk_token *t, size_t n, size_t input_len)
+{
+    size_t len = 0;
+    const char *text = kk_analyzer_text(a, &len);
+    unsigned start = 0, end = 0, prev_start = 0, prev_end = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t from = (size_t)(t[i].text - text);
+        assert_int_equal(kk_analyzer_source_span(a, from, from + t[i].len, &start, &end, NULL),
+                         KK_OK);
+        if (start != t[i].start || end != t[i].end)
+            fail_msg("token [%.*s]: [%u, %u), source span [%u, %u)", (int)t[i].len, t[i].text,
+                     t[i].start, t[i].end, start, end);
+    }
+    for (size_t at = 0, next = 0; at < len; at = next) {
+        kk_utf8_next(text, len, &next);
+        assert_int_equal(kk_analyzer_source_span(a, at, next, &start, &end, NULL), KK_OK);
+        assert_true(start < end && end <= input_len);
+        assert_true(start >= prev_start && end >= prev_end);
+        prev_start = start;
+        prev_end = end;
+    }
+}
+
 /* ---- properties over real text ------------------------------------------------------------ */
 
 /* Decode s[0, n) into code points, leaving out ー; returns the count. */
@@ -261,6 +371,8 @@ static void check_tokens(kk_analyzer *a, const char *input, size_t len, int exac
             assert_true(t[i].cjk);
         check_offsets(a, input, len, &t[i], exact);
     }
+    analyze(a, input, len, INDEX_FLAGS, &n); /* kk_normalize above reused the offsets */
+    check_source_spans(a, kk_analyzer_tokens(a, &n), n, len);
     free(t);
 }
 
@@ -431,6 +543,7 @@ static void test_random_pieces(void **state)
             assert_true(i == 0 || t[i].pos > t[i - 1].pos
                         || (t[i].pos == t[i - 1].pos && t[i].kind >= t[i - 1].kind));
         }
+        check_source_spans(*state, t, n, len);
         char *out = NULL;
         size_t out_len = 0;
         assert_int_equal(kk_normalize(*state, buf, len, &out, &out_len, NULL), KK_OK);
@@ -447,6 +560,8 @@ int main(void)
         cmocka_unit_test(test_same_terms),
         cmocka_unit_test(test_unrelated_text_untouched),
         cmocka_unit_test(test_offsets_exact),
+        cmocka_unit_test(test_source_span_table),
+        cmocka_unit_test(test_source_span_refuses),
         cmocka_unit_test(test_corpus_properties),
         cmocka_unit_test(test_text_matches_normalize),
         cmocka_unit_test(test_invalid_utf8),

@@ -42,6 +42,9 @@ static const struct {
                     "市内の施設は毎日開いています。市内の施設は毎日開いています。市内の施設は毎日開いています。"
                     "市内の施設は毎日開いています。市内の施設は毎日開いています。市内の施設は毎日開いています。"
                     "夏は公園の花火大会を開きます。\n"},
+    {"npos.txt", "略称\n\nＮＰＯＳはＮＰＯ支援システムの略称です。\n"},
+    {"kaigo.txt", "福祉\n\n高齢者の介護者を支えます。\n"},
+    {"kyushoku.txt", "給食\n\n学校給食の献立を公開します。\n"},
     {"copy_a.txt", "広報\n\n市民後見人養成講座の受講者を募集します。\n"},
     {"copy_b.txt", "広報\n\n市民後見人養成講座の受講者を募集します。\n"},
 };
@@ -300,6 +303,43 @@ static void test_snippet_shows_where_the_words_meet(void **state)
     kk_hits_free(h);
 }
 
+/* Highlighting: grams and prefixes come from the text's bigrams, word keys are searched for in
+ * its normalized text; either way the marks fall on the original bytes. */
+static const struct mark_case {
+    const char *query, *doc, *marked, *not_marked, *why;
+} mark_cases[] = {
+    {"子ども", "kodomo.txt", "【子ども】の居場所", NULL,
+     "a hiragana word: its only bigram-free key is the word itself"},
+    {"npo", "npo.txt", "【ＮＰＯ】との協働", NULL,
+     "full-width letters: the match in normalized text maps back to the original bytes"},
+    {"npo 略称", "npos.txt", "【ＮＰＯ】支援", "【ＮＰＯ】Ｓ",
+     "an ASCII word is not marked inside a longer one (npo in npos)"},
+    {"高齢者 介護", "kaigo.txt", "【高齢者】の【介護】者", NULL,
+     "者, one of 高齢|者, is marked beside 高齢, not beside another unit's 介護"},
+    {"学校の給食費", "kyushoku.txt", "【学校給食】の献立", NULL,
+     "給食, one of 給食|費, is marked beside another unit's 学校 (two characters: a word)"},
+    {"ワークライフバランス", "wlb.txt", "【ワーク・ライフ・バランス】の推進", NULL,
+     "consecutive bigrams across removed middle dots"},
+};
+
+static void test_marks_fall_on_the_match(void **state)
+{
+    for (size_t k = 0; k < sizeof mark_cases / sizeof mark_cases[0]; k++) {
+        const struct mark_case *c = &mark_cases[k];
+        kk_hits *h = search(state, c->query);
+        size_t r = rank_of(h, c->doc);
+        if (r == 0)
+            fail_msg("'%s' does not find %s", c->query, c->doc);
+        const kk_hit *hit = &h->hits[r - 1];
+        char *shown = kk_mark_text(hit->text, hit->marks, hit->n_marks, "【", "】");
+        assert_non_null(shown);
+        if (!strstr(shown, c->marked) || (c->not_marked && strstr(shown, c->not_marked)))
+            fail_msg("'%s' marks %s as [%s]: %s", c->query, c->doc, shown, c->why);
+        free(shown);
+        kk_hits_free(h);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_same_text_shown_once_with_both_sources),
         cmocka_unit_test(test_highlights_cover_the_match),
         cmocka_unit_test(test_snippet_shows_where_the_words_meet),
+        cmocka_unit_test(test_marks_fall_on_the_match),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
