@@ -24,7 +24,7 @@ static char *squeezed(kk_analyzer *a, const char *text, size_t len)
         return NULL;
     size_t w = 0;
     for (size_t r = 0; r < n; r++)
-        if (norm[r] != ' ' && norm[r] != '\t' && norm[r] != '\n' && norm[r] != '\r')
+        if (norm[r] != ' ') /* normalization leaves white space as single spaces */
             norm[w++] = norm[r];
     norm[w] = '\0';
     return norm;

@@ -5,8 +5,6 @@
  * Test support only: linked into those two programs, never into a library. Helpers fail the
  * running cmocka test rather than return errors.
  */
-#define _XOPEN_SOURCE 700 /* nftw, for the recursive delete at teardown */
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,12 +12,12 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "test_shim_fixture.h"
+#include "test_util.h"
 
 void ks_expect_ok(kk_status s, const kk_error *err, const char *expr)
 {
@@ -31,8 +29,7 @@ int ks_setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/kk_test_shim_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(kt_tempdir(f->dir, sizeof f->dir, "shim"), 0);
     snprintf(f->path, sizeof f->path, "%s/db", f->dir);
     kk_error err = {0};
     OK(kk_db_open_write(f->path, 0, &f->w, &err));
@@ -40,17 +37,11 @@ int ks_setup(void **state)
     return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st, (void)type, (void)ftw;
-    return remove(path);
-}
-
 int ks_teardown(void **state)
 {
     fixture *f = *state;
     kk_db_free(f->w);
-    int rc = nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    int rc = kt_remove_tree(f->dir);
     free(f);
     return rc;
 }
