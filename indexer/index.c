@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kk_analysis.h"
+#include "kk_impact.h"
 #include "kk_schema.h"
 #include "kk_text.h"
 #include "kk_xapian.h"
@@ -38,6 +39,7 @@ struct kk_indexer {
     kk_buf term;    /* scratch for prefixed terms */
     kk_buf body;    /* scratch for the terms of a passage text */
     term_cache heading, title;
+    kk_impacts impacts; /* the ranked terms of the passage being added */
     int in_batch;
     int shard;      /* writing scratch shards of a first build: no earlier passages to replace */
     char hash[17];  /* hash of the passage text being added (text_hash) */
@@ -160,6 +162,7 @@ void kk_indexer_free(kk_indexer *ix)
     kk_buf_free(&ix->heading.terms);
     kk_buf_free(&ix->title.source);
     kk_buf_free(&ix->title.terms);
+    kk_impacts_free(&ix->impacts);
     free(ix->outdated);
     free(ix);
 }
@@ -223,18 +226,6 @@ static kk_status collect_terms(kk_indexer *ix, const char *text, kk_buf *out, kk
     return st;
 }
 
-/* Add the terms of a collect_terms buffer to the passage, wdf raised by weight per occurrence. */
-static kk_status add_terms(kk_indexer *ix, const kk_buf *terms, unsigned weight, kk_error *err)
-{
-    kk_status st = KK_OK;
-    for (size_t at = 0; st == KK_OK && at < terms->len;) {
-        size_t len = strlen(terms->data + at);
-        st = kk_xdoc_add_term(ix->xdoc, terms->data + at, len, weight, err);
-        at += len + 1;
-    }
-    return st;
-}
-
 /* Add the terms of a heading or title, from the cache when it is the one analysed last. */
 static kk_status add_cached_terms(kk_indexer *ix, term_cache *c, const char *text, unsigned weight,
                                   kk_error *err)
@@ -249,7 +240,7 @@ static kk_status add_cached_terms(kk_indexer *ix, term_cache *c, const char *tex
             return st;
         }
     }
-    return add_terms(ix, &c->terms, weight, err);
+    return kk_impacts_add_list(&ix->impacts, &c->terms, weight, err);
 }
 
 /* Add a filter term prefix + normalized value, with wdf (0: no effect on ranking). */
@@ -366,7 +357,7 @@ static kk_status add_passage_terms(kk_indexer *ix, const kk_document *d, const k
     if (st == KK_OK)
         text_hash(ix); /* of the text just analysed */
     if (st == KK_OK)
-        st = add_terms(ix, &ix->body, 1, err);
+        st = kk_impacts_add_list(&ix->impacts, &ix->body, 1, err);
     if (st == KK_OK && p->heading)
         st = add_cached_terms(ix, &ix->heading, p->heading, KK_HEADING_WDF, err);
     if (st == KK_OK && d->title && (!p->heading || strcmp(d->title, p->heading) != 0))
@@ -381,9 +372,13 @@ static kk_status add_passage_filters(kk_indexer *ix, const char *file_id,
     int year = p->year ? p->year : d->year;
     char year_text[16];
     snprintf(year_text, sizeof year_text, "%d", year);
-    /* Year terms carry wdf 1, not 0, so that a query naming a year can prefer its passages by
-     * weight without excluding the others. */
-    kk_status st = year ? add_filter_term(ix, KK_PREFIX_YEAR, year_text, 1, err) : KK_OK;
+    /* The year term is ranked like a word of the passage, not a wdf-0 filter, so that a query
+     * naming a year can prefer its passages by weight without excluding the others. */
+    kk_status st = KK_OK;
+    if (year) {
+        const char *t = make_term(ix, KK_PREFIX_YEAR, year_text, strlen(year_text));
+        st = kk_impacts_add(&ix->impacts, t, ix->term.len, 1, err);
+    }
     if (st == KK_OK) st = add_filter_term(ix, KK_PREFIX_KIND, d->kind, 0, err);
     if (st == KK_OK) st = add_filter_term(ix, KK_PREFIX_DEPT, p->dept, 0, err);
     if (st == KK_OK) st = add_filter_term(ix, KK_PREFIX_DEPT, p->office, 0, err);
@@ -433,9 +428,12 @@ static kk_status add_passage(kk_indexer *ix, const char *file_id, const kk_docum
     char passage_id[KK_TERM_MAX];
     snprintf(passage_id, sizeof passage_id, "%s:%zu", d->doc, ordinal);
     kk_xdoc_clear(ix->xdoc);
+    kk_impacts_clear(&ix->impacts);
     kk_status st = add_passage_terms(ix, d, p, err);
     if (st == KK_OK)
         st = add_passage_filters(ix, file_id, d, p, passage_id, err);
+    if (st == KK_OK)
+        st = kk_impacts_write(&ix->impacts, ix->xdoc, err);
     if (st == KK_OK)
         st = add_passage_values(ix, d, p, ordinal, err);
     if (st != KK_OK)

@@ -6,8 +6,11 @@
  *  - word terms: the ICU word, unprefixed;
  *  - gram terms: KK_PREFIX_GRAM + kanji/katakana bigram (or a run's trailing unigram);
  *  - no positions: exact wording is checked against the stored text at query time;
- *  - heading and title words and grams are indexed again with extra wdf (KK_HEADING_WDF);
- *  - filter terms (no position, wdf 0): year, kind, department, city, plan, version, speaker;
+ *  - heading and title words and grams are counted again with extra weight (KK_HEADING_WDF);
+ *  - a term's wdf is its impact, not its count: BM25's length normalization is done at indexing
+ *    (KK_IMPACT_SCALE), and a search ranks with b = 0;
+ *  - filter terms (wdf 0): kind, department, city, plan, version, speaker; the year term has an
+ *    impact like a word's, so that a query naming a year prefers its passages;
  *  - KK_PREFIX_FILE + the file's identity on every passage of a file (delete a file's passages);
  *  - KK_PREFIX_ID + passage id, the passage's unique id ("doc:ordinal").
  * The stored data is a JSON object with the KK_FIELD_* keys; a field without a value is absent,
@@ -34,6 +37,28 @@
  * best evidence a passage is about it. On dev.tsv any value 1–3 scores the same (nDCG@10 0.975)
  * and 0 loses 0.03; 2 is the middle of that plateau. */
 #define KK_HEADING_WDF 2
+
+/* BM25 as the index bakes it in (indexer/impact.c). A term occurring tf times in a passage of
+ * length len (its word and gram occurrences, heading ones counted KK_HEADING_WDF times) is stored
+ * with wdf round(KK_IMPACT_SCALE · tf / K), K = 1 − b + b · max(len / KK_NOMINAL_LENGTH,
+ * KK_BM25_MIN_NORMLEN), at least 1. The query tool ranks with BM25 at b = 0 and k1 ·
+ * KK_IMPACT_SCALE, which gives the same order as BM25 with b over true counts, and never reads a
+ * passage's length: on the council minutes those reads were three quarters of a search's time.
+ *
+ * Passages differ in length by two orders of magnitude (a one-line target figure, a
+ * 1,500-character bulletin article), and a long passage mentioning a word in passing must not
+ * beat the short one that is about it: strong length normalisation (b 0.9). min_normlen 0.3
+ * stops it there: a passage shorter than 0.3 × the nominal length is treated as that long, so a
+ * bare heading is not unfairly favoured. Tuned on dev.tsv with tools/eval: nDCG@10 was flat
+ * (0.970–0.975) for b 0.8–1.0 and k1 1.0–1.6 at min_normlen 0.3; 0.918 at b 0.7 or min_normlen
+ * 0.5, 0.893 at Xapian's defaults (b 0.5). The nominal length stands for the collection's average,
+ * which an index being built cannot know; it is near the average of plans and minutes alike.
+ * Changing any of these needs a new index (KK_SCHEMA_VERSION). */
+#define KK_BM25_K1 1.2
+#define KK_BM25_B 0.9
+#define KK_BM25_MIN_NORMLEN 0.3
+#define KK_NOMINAL_LENGTH 250
+#define KK_IMPACT_SCALE 16
 
 enum kk_value_slot {
     KK_SLOT_YEAR = 0,    /* fiscal year, sortable number */
@@ -71,6 +96,6 @@ enum kk_value_slot {
 #define KK_META_SCHEMA "keikaku.schema"     /* KK_SCHEMA_VERSION */
 /* Bump when the fields or terms written per passage change (2: dept and office separated;
  * 3: no positions, hiragana-free bigrams, empty fields and the path left out of the data). */
-#define KK_SCHEMA_VERSION "3"
+#define KK_SCHEMA_VERSION "4"
 
 #endif

@@ -166,7 +166,7 @@ static kk_status fetch_query(kk_searcher *s, const char *query, cmp_set *set, kk
     if (st == KK_OK)
         st = kk_query_build(s, pq, &b, err);
     kk_search_opts o;
-    kk_search_opts_init(&o);
+    kk_ranked_opts_init(&o);
     o.max = KK_COMPARE_QUERY_PASSAGES;
     if (!kk_phrase_check_empty(&b.phrases)) {
         o.accept = kk_phrase_accept;

@@ -29,7 +29,7 @@ static kk_status each_in_page(kk_searcher *s, const kk_xquery *q, unsigned first
                               void *ctx, size_t *got, int *stop, kk_error *err)
 {
     kk_search_opts o;
-    kk_search_opts_init(&o);
+    kk_ranked_opts_init(&o);
     o.first = first;
     o.max = KK_MATCH_PAGE;
     o.collapse_slot = -1;

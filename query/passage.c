@@ -122,7 +122,7 @@ static kk_status search_doc(kk_searcher *s, const char *doc, const doc_search *d
     if (st == KK_OK)
         st = kk_xquery_combine(KK_QOP_FILTER, subs, 2, 0, &q, err);
     kk_search_opts o;
-    kk_search_opts_init(&o);
+    kk_ranked_opts_init(&o);
     o.max = ds->max;
     o.sort_slot = (int)ds->sort_slot;
     o.sort_descending = ds->descending;

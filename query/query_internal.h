@@ -83,6 +83,10 @@ kk_status kk_query_build(kk_searcher *s, const kk_parsed_query *pq, kk_built_que
                          kk_error *err);
 void kk_built_query_free(kk_built_query *b);
 
+/* Search options with the ranking the index was built for (BM25 over impacts, kk_schema.h);
+ * every search of the query tool starts from these. */
+void kk_ranked_opts_init(kk_search_opts *o);
+
 /* 1 if the normalized word is a stop word. */
 int kk_searcher_is_stopword(const kk_searcher *s, const char *word, size_t len);
 

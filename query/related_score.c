@@ -25,7 +25,7 @@
  * of a small archive, and enough of a large one that each plan's best passages are among them. */
 #define KK_RELATED_POOL 300
 
-/* Rescoring is BM25 over the key terms with search.c's parameters (k1 1.2, b 0.5). */
+/* Rescoring is BM25 over the key terms, computed here on the candidates' texts. */
 #define KK_RELATED_K1 1.2
 #define KK_RELATED_B 0.5
 
@@ -260,7 +260,7 @@ static kk_status fetch_candidates(rel_linker *k, candidate **out, size_t *n_out,
     kk_xquery *q = NULL;
     kk_xresults *res = NULL;
     kk_search_opts o;
-    kk_search_opts_init(&o);
+    kk_ranked_opts_init(&o);
     o.max = KK_RELATED_POOL;
     kk_status st = terms_query(k, &q, err);
     if (st == KK_OK)

@@ -1,8 +1,8 @@
 /* search.c — runs a built query and turns matches into hits (see kk_query.h).
  *
- * Owns the ranking policy around Xapian's BM25: passages holding every content word come first;
- * when they are too few, passages holding some of them follow, ordered by how many they hold
- * and then by weight. Copies of one passage text are shown once with their other sources.
+ * Owns the ranking policy around BM25 (whose parameters the index holds, kk_schema.h): passages
+ * holding every content word come first; when they are too few, passages holding some of them
+ * follow, ordered by how many they hold and then by weight. Copies of one passage text are shown once with their other sources.
  * Reading the stored JSON of a hit and computing highlights and snippets happen here too.
  */
 #include "query_internal.h"
@@ -13,17 +13,6 @@
 
 #include "kk_passage.h"
 #include "kk_schema.h"
-
-/* BM25 parameters, tuned on dev.tsv with tools/eval. Passages differ in length by two orders of
- * magnitude (a one-line target figure, a 1,500-character bulletin article), and a long passage
- * mentioning a word in passing must not beat the short one that is about it: strong length
- * normalisation (b 0.9). min_normlen 0.3 stops it there: a passage shorter than 0.3 × the average
- * is treated as 0.3 × average, so a bare heading is not unfairly favoured. nDCG@10 is flat
- * (0.970–0.975) for b 0.8–1.0 and k1 1.0–1.6 at min_normlen 0.3; 0.918 at b 0.7 or min_normlen
- * 0.5, 0.893 at Xapian's defaults (b 0.5). */
-#define KK_BM25_K1 1.2
-#define KK_BM25_B 0.9
-#define KK_BM25_MIN_NORMLEN 0.3
 
 /* How many relaxed matches are re-ranked by the number of content words they hold: enough to
  * bring a passage holding all but one word from far down the BM25 order. */
@@ -70,11 +59,8 @@ static kk_status push_candidate(run *r, candidate c, kk_error *err)
  * excluded ones. */
 static void init_opts(kk_search_opts *o, unsigned max, kk_built_query *q, int strict)
 {
-    kk_search_opts_init(o);
+    kk_ranked_opts_init(o);
     o->max = max;
-    o->bm25_k1 = KK_BM25_K1;
-    o->bm25_b = KK_BM25_B;
-    o->bm25_min_normlen = KK_BM25_MIN_NORMLEN;
     o->collapse_slot = KK_SLOT_TEXTHASH;
     if (!kk_phrase_check_empty(&q->phrases)) {
         o->accept = strict ? kk_phrase_accept : kk_phrase_accept_unbanned;
@@ -227,7 +213,7 @@ static kk_status find_copies(kk_searcher *s, kk_hit *h, unsigned docid, kk_error
     kk_xquery *q = NULL;
     kk_xresults *res = NULL;
     kk_search_opts o;
-    kk_search_opts_init(&o);
+    kk_ranked_opts_init(&o);
     o.max = KK_MAX_ALSO + 1;
     st = kk_xquery_term(term, strlen(term), 1, &q, err);
     if (st == KK_OK)

@@ -17,20 +17,38 @@ int kk_searcher_is_stopword(const kk_searcher *s, const char *word, size_t len)
     return kk_wordlist_has(&s->stopwords, word, len);
 }
 
-static kk_status check_version(kk_searcher *s, const char *path, kk_error *err)
+/* 1 if metadata key is absent (an empty database) or holds want. */
+static kk_status meta_is(kk_searcher *s, const char *key, const char *want, int *same,
+                         kk_error *err)
 {
     char *seen = NULL;
     size_t len = 0;
-    kk_status st = kk_db_get_metadata(s->db, KK_META_ANALYSIS, &seen, &len, err);
-    if (st != KK_OK)
-        return st;
-    int same = len == 0 || strcmp(seen, KK_ANALYSIS_VERSION) == 0;
+    kk_status st = kk_db_get_metadata(s->db, key, &seen, &len, err);
+    *same = st == KK_OK && (len == 0 || strcmp(seen, want) == 0);
     free(seen);
-    if (!same)
+    return st;
+}
+
+/* Terms from other analysis rules would silently fail to match, and wdfs of another layout would
+ * rank wrongly (kk_schema.h). */
+static kk_status check_version(kk_searcher *s, const char *path, kk_error *err)
+{
+    int analysis = 0, schema = 0;
+    kk_status st = meta_is(s, KK_META_ANALYSIS, KK_ANALYSIS_VERSION, &analysis, err);
+    if (st == KK_OK)
+        st = meta_is(s, KK_META_SCHEMA, KK_SCHEMA_VERSION, &schema, err);
+    if (st == KK_OK && !(analysis && schema))
         return kk_error_set(err, KK_EINVAL,
                             "database '%s' was built by another version of keikaku-index; "
                             "index the documents again", path);
-    return KK_OK;
+    return st;
+}
+
+void kk_ranked_opts_init(kk_search_opts *o)
+{
+    kk_search_opts_init(o);
+    o->bm25_k1 = KK_BM25_K1 * KK_IMPACT_SCALE;
+    o->bm25_b = 0; /* the index holds normalized wdfs: no document length is read */
 }
 
 kk_status kk_searcher_open(const char *path, kk_searcher **out, kk_error *err)

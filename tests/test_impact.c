@@ -1,0 +1,134 @@
+/* test_impact.c — impacts: the length-normalized wdfs the indexer stores (indexer/impact.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "kk_impact.h"
+#include "kk_schema.h"
+#include "test_util.h"
+
+static void test_wdf_grows_with_count_and_falls_with_length(void **state)
+{
+    (void)state;
+    for (unsigned len = 1; len < 20000; len = len * 3 + 1) {
+        assert_true(kk_impact_wdf(2, len) > kk_impact_wdf(1, len) || kk_impact_wdf(1, len) == 1);
+        assert_true(kk_impact_wdf(1, len) >= kk_impact_wdf(1, len * 2));
+        assert_true(kk_impact_wdf(1, len) >= 1);
+    }
+    /* A passage of the nominal length is neither favoured nor penalised: K is 1. */
+    assert_int_equal(kk_impact_wdf(1, KK_NOMINAL_LENGTH), KK_IMPACT_SCALE);
+    assert_int_equal(kk_impact_wdf(3, KK_NOMINAL_LENGTH), 3 * KK_IMPACT_SCALE);
+    /* Below min_normlen × nominal every passage counts as that long: a bare heading does not win
+     * by being short. */
+    assert_int_equal(kk_impact_wdf(1, 1), kk_impact_wdf(1, 10));
+    /* A very long passage still keeps every term findable. */
+    assert_int_equal(kk_impact_wdf(1, 10000000), 1);
+}
+
+/* The ranking impacts stand for: BM25 with b at query time over true counts, up to a constant
+ * factor, so that the order of any two passages is kept. */
+static double bm25_part(double tf, double len)
+{
+    double rel = len / KK_NOMINAL_LENGTH;
+    double k = 1 - KK_BM25_B + KK_BM25_B * (rel < KK_BM25_MIN_NORMLEN ? KK_BM25_MIN_NORMLEN : rel);
+    return (KK_BM25_K1 + 1) * tf / (KK_BM25_K1 * k + tf);
+}
+
+static double impact_part(unsigned wdf)
+{
+    double k1 = KK_BM25_K1 * KK_IMPACT_SCALE;
+    return (k1 + 1) * wdf / (k1 + wdf);
+}
+
+static void test_impacts_keep_bm25_order(void **state)
+{
+    (void)state;
+    const unsigned lens[] = {20, 80, 150, 250, 400, 700, 1500};
+    for (unsigned a = 0; a < 7; a++)
+        for (unsigned b = 0; b < 7; b++)
+            for (unsigned ta = 1; ta <= 4; ta++)
+                for (unsigned tb = 1; tb <= 4; tb++) {
+                    double want = bm25_part(ta, lens[a]) - bm25_part(tb, lens[b]);
+                    double got = impact_part(kk_impact_wdf(ta, lens[a]))
+                                 - impact_part(kk_impact_wdf(tb, lens[b]));
+                    if (want > 0.05 * bm25_part(ta, lens[a])) /* beyond rounding */
+                        assert_true(got > 0);
+                    if (want < -0.05 * bm25_part(tb, lens[b]))
+                        assert_true(got < 0);
+                }
+}
+
+typedef struct seen {
+    unsigned docs, wdf;
+} seen;
+
+static int note_posting(unsigned docid, unsigned wdf, void *ctx)
+{
+    (void)docid;
+    seen *s = ctx;
+    s->docs++;
+    s->wdf = wdf;
+    return 0;
+}
+
+static unsigned wdf_of(kk_db *db, const char *term)
+{
+    seen s = {0, 0};
+    kk_error err = {0};
+    assert_int_equal(kk_db_each_posting(db, term, strlen(term), note_posting, &s, &err), KK_OK);
+    assert_true(s.docs <= 1);
+    return s.wdf;
+}
+
+static void test_write_merges_repeats_into_one_term(void **state)
+{
+    (void)state;
+    char dir[256], path[300];
+    assert_int_equal(kt_tempdir(dir, sizeof dir, "impact"), 0);
+    snprintf(path, sizeof path, "%s/db", dir);
+    kk_error err = {0};
+    kk_db *db = NULL;
+    kk_xdoc *doc = NULL;
+    assert_int_equal(kk_db_open_write(path, 0, &db, &err), KK_OK);
+    assert_int_equal(kk_xdoc_new(&doc, &err), KK_OK);
+    kk_impacts im = {0};
+    kk_buf body = {0};
+    /* body: 防災 ×2 and 訓練; heading: 防災 counted twice more */
+    assert_int_equal(kk_buf_add(&body, "B防災\0B訓練\0B防災\0", 24), KK_OK);
+    assert_int_equal(kk_impacts_add_list(&im, &body, 1, &err), KK_OK);
+    assert_int_equal(kk_impacts_add(&im, "B防災", 7, 2, &err), KK_OK);
+    assert_int_equal(kk_impacts_write(&im, doc, &err), KK_OK);
+    assert_int_equal(kk_db_add(db, doc, NULL, &err), KK_OK);
+    assert_int_equal(kk_db_commit(db, &err), KK_OK);
+    assert_int_equal(wdf_of(db, "B防災"), kk_impact_wdf(4, 5));
+    assert_int_equal(wdf_of(db, "B訓練"), kk_impact_wdf(1, 5));
+    assert_int_equal(wdf_of(db, "B火災"), 0);
+    /* the next passage starts from nothing */
+    kk_impacts_clear(&im);
+    kk_xdoc_clear(doc);
+    assert_int_equal(kk_impacts_add(&im, "B火災", 7, 1, &err), KK_OK);
+    assert_int_equal(kk_impacts_write(&im, doc, &err), KK_OK);
+    assert_int_equal(kk_db_add(db, doc, NULL, &err), KK_OK);
+    assert_int_equal(kk_db_commit(db, &err), KK_OK);
+    assert_int_equal(wdf_of(db, "B火災"), kk_impact_wdf(1, 1));
+    assert_int_equal(wdf_of(db, "B訓練"), kk_impact_wdf(1, 5));
+    kk_buf_free(&body);
+    kk_impacts_free(&im);
+    kk_xdoc_free(doc);
+    kk_db_free(db);
+    kt_remove_tree(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wdf_grows_with_count_and_falls_with_length),
+        cmocka_unit_test(test_impacts_keep_bm25_order),
+        cmocka_unit_test(test_write_merges_repeats_into_one_term),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
