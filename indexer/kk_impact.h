@@ -11,6 +11,7 @@
 #define KK_IMPACT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kk_error.h"
 #include "kk_text.h"
@@ -20,9 +21,11 @@ typedef struct kk_impact_entry kk_impact_entry;
 
 /* The terms of one passage being collected; reused from passage to passage. */
 typedef struct kk_impacts {
-    kk_buf bytes;         /* the terms, copied, each followed by a NUL */
-    kk_impact_entry *v;   /* one per kk_impacts_add call, merged by kk_impacts_write */
+    kk_buf bytes;         /* the distinct terms, copied, each followed by a NUL */
+    kk_impact_entry *v;   /* one per distinct term, in the order first added */
     size_t n, cap;
+    uint32_t *slots;      /* hash table over v: index + 1, 0 when empty */
+    size_t n_slots;       /* a power of two, at least twice n */
 } kk_impacts;
 
 /* The wdf stored for a term occurring count times in a passage whose terms occur length times in
@@ -41,7 +44,7 @@ kk_status kk_impacts_add_list(kk_impacts *im, const kk_buf *terms, unsigned coun
                               kk_error *err);
 
 /* Add every term collected to doc once, with its impact as wdf; the length is the sum of all
- * counts. The terms are left sorted; kk_impacts_clear starts the next passage. */
+ * counts. kk_impacts_clear starts the next passage. */
 kk_status kk_impacts_write(kk_impacts *im, kk_xdoc *doc, kk_error *err);
 
 void kk_impacts_free(kk_impacts *im);

@@ -73,7 +73,7 @@ static kk_status collect(run *r, kk_xresults *res, int relaxed, kk_error *err)
     kk_status st = KK_OK;
     for (size_t k = 0; st == KK_OK && k < kk_xresults_size(res); k++) {
         kk_xhit h;
-        st = kk_xresults_hit(res, k, &h, err);
+        st = kk_xresults_match(res, k, &h, err);
         int seen = 0;
         for (size_t j = 0; st == KK_OK && j < r->n && relaxed; j++)
             seen |= r->c[j].docid == h.docid;
@@ -84,35 +84,72 @@ static kk_status collect(run *r, kk_xresults *res, int relaxed, kk_error *err)
     return st;
 }
 
-typedef struct coord_ctx {
-    const kk_built_query *q;
-    char *held; /* per unit: 1 when one of its keys matched */
-} coord_ctx;
+/* The docids of candidates [first, n) in ascending order, with where each one is in r->c. */
+typedef struct by_docid {
+    unsigned docid;
+    size_t at;
+} by_docid;
 
-static int mark_unit(const char *term, size_t len, unsigned freq, void *vctx)
+static int docid_order(const void *a, const void *b)
 {
-    (void)freq;
-    coord_ctx *c = vctx;
-    for (size_t u = 0; u < c->q->n_units; u++)
-        for (size_t k = 0; !c->held[u] && k < c->q->units[u].n_keys; k++)
-            c->held[u] = (char)kk_unit_key_matches(c->q->units[u].keys[k], term, len);
-    return 0;
+    unsigned x = ((const by_docid *)a)->docid, y = ((const by_docid *)b)->docid;
+    return (x > y) - (x < y);
 }
 
-/* How much of the query the relaxed candidate holds: the idf of each unit it holds, added up,
- * so that a passage with the rare topic word comes before one with two common words. A unit
- * counts as held when one of its terms is in the passage. */
-static double coordination(run *r, const candidate *c, kk_error *err)
+/* Mark in held[c * n_units + u] whether candidate c holds unit u: one of its keys indexes it. The
+ * keys are looked up in the candidates through their posting lists, a few hundred skips per key,
+ * instead of reading each candidate's term list. A key ending in '*' (a lone character as the
+ * start of a bigram) is left out: the unit's word key stands for it. */
+static kk_status find_held_units(run *r, size_t first, char *held, kk_error *err)
 {
-    coord_ctx ctx = {&r->q, calloc(r->q.n_units + 1, 1)};
-    if (!ctx.held)
-        return 0;
-    kk_xresults_matching_terms(c->from, c->index, mark_unit, &ctx, err);
-    double held = 0;
-    for (size_t u = 0; u < r->q.n_units; u++)
-        held += ctx.held[u] ? r->q.units[u].idf : 0;
-    free(ctx.held);
-    return held;
+    size_t n = r->n - first, n_units = r->q.n_units;
+    by_docid *order = malloc((n + 1) * sizeof *order);
+    unsigned *docids = malloc((n + 1) * sizeof *docids);
+    unsigned char *found = malloc(n + 1);
+    kk_status st = order && docids && found ? KK_OK
+                                             : kk_error_set(err, KK_ENOMEM, "out of memory");
+    for (size_t k = 0; st == KK_OK && k < n; k++)
+        order[k] = (by_docid){r->c[first + k].docid, k};
+    if (st == KK_OK)
+        qsort(order, n, sizeof *order, docid_order);
+    for (size_t k = 0; st == KK_OK && k < n; k++)
+        docids[k] = order[k].docid;
+    for (size_t u = 0; st == KK_OK && u < n_units; u++) {
+        const kk_unit *unit = &r->q.units[u];
+        memset(found, 0, n);
+        for (size_t j = 0; st == KK_OK && j < unit->n_keys; j++) {
+            const char *key = unit->keys[j];
+            size_t len = strlen(key);
+            if (len && key[len - 1] != '*')
+                st = kk_db_term_in_docs(r->s->db, key, len, docids, n, found, err);
+        }
+        for (size_t k = 0; st == KK_OK && k < n; k++)
+            held[order[k].at * n_units + u] = (char)found[k];
+    }
+    free(order);
+    free(docids);
+    free(found);
+    return st;
+}
+
+/* How much of the query each relaxed candidate from first on holds: the idf of each unit it
+ * holds, added up, so that a passage with the rare topic word comes before one with two common
+ * words. */
+static kk_status coordinate(run *r, size_t first, kk_error *err)
+{
+    size_t n = r->n - first, n_units = r->q.n_units;
+    char *held = calloc(n * n_units + 1, 1);
+    if (!held)
+        return kk_error_set(err, KK_ENOMEM, "out of memory");
+    kk_status st = find_held_units(r, first, held, err);
+    for (size_t k = 0; st == KK_OK && k < n; k++) {
+        double sum = 0;
+        for (size_t u = 0; u < n_units; u++)
+            sum += held[k * n_units + u] ? r->q.units[u].idf : 0;
+        r->c[first + k].coord = sum;
+    }
+    free(held);
+    return st;
 }
 
 static int by_coordination(const void *a, const void *b)
@@ -127,26 +164,72 @@ static kk_status search_relaxed(run *r, unsigned want, kk_error *err)
 {
     kk_search_opts o;
     init_opts(&o, want > KK_RELAXED_POOL ? want : KK_RELAXED_POOL, &r->q, 0);
+    o.lazy_data = 1; /* most of the pool is ranked, not shown */
     size_t first = r->n;
     kk_status st = kk_db_search(r->s->db, r->q.relaxed, &o, &r->relaxed, err);
     if (st == KK_OK)
         st = collect(r, r->relaxed, 1, err);
-    for (size_t k = first; st == KK_OK && k < r->n; k++)
-        r->c[k].coord = coordination(r, &r->c[k], err);
-    if (r->n > first)
+    if (st == KK_OK && r->n > first)
+        st = coordinate(r, first, err);
+    if (st == KK_OK && r->n > first)
         qsort(r->c + first, r->n - first, sizeof *r->c, by_coordination);
     return st;
 }
 
-static kk_status run_searches(run *r, kk_hits *hits, kk_error *err)
+/* The strict search: every match must hold all units and pass the phrase check, which Xapian
+ * applies to each match that could enter the page. */
+static kk_status search_strict(run *r, unsigned want, kk_hits *hits, kk_error *err)
 {
-    unsigned want = r->req->offset + r->req->limit;
     kk_search_opts o;
     init_opts(&o, want, &r->q, 1);
     kk_status st = kk_db_search(r->s->db, r->q.strict, &o, &r->strict, err);
     if (st == KK_OK)
         st = collect(r, r->strict, 0, err);
     hits->total = r->strict ? kk_xresults_estimated(r->strict) : 0;
+    return st;
+}
+
+/* The strict search of a query with phrases, checked in rank order: the best KK_CHECK_FIRST ×
+ * want matches are fetched unchecked and their texts checked until the page is full. A phrase's
+ * terms mostly stand together, so this reads about as many texts as the page shows, where
+ * Xapian's check reads every match that could enter the page (hundreds for a common phrase).
+ * When too few of them pass, search_strict does it Xapian's way. */
+#define KK_CHECK_FIRST 3
+
+static kk_status search_strict_checked(run *r, unsigned want, kk_hits *hits, kk_error *err)
+{
+    kk_search_opts o;
+    init_opts(&o, want * KK_CHECK_FIRST + 10, &r->q, 1);
+    o.accept = NULL;
+    o.lazy_data = 1;
+    kk_status st = kk_db_search(r->s->db, r->q.strict, &o, &r->strict, err);
+    size_t size = st == KK_OK ? kk_xresults_size(r->strict) : 0, checked = 0;
+    for (; st == KK_OK && checked < size && r->n < want; checked++) {
+        kk_xhit h;
+        st = kk_xresults_hit(r->strict, checked, &h, err);
+        if (st == KK_OK && kk_phrase_accept(h.data, h.data_len, &r->q.phrases))
+            st = push_candidate(r, (candidate){r->strict, checked, h.docid, h.weight, 0, 0,
+                                               h.collapse_count}, err);
+    }
+    if (st == KK_OK && r->n < want && size == o.max) { /* unchecked matches remain */
+        kk_xresults_free(r->strict);
+        r->strict = NULL;
+        r->n = 0;
+        return search_strict(r, want, hits, err);
+    }
+    /* exact when every match was checked; else the share that passed, applied to the rest */
+    double matches = size < o.max ? (double)size : (double)kk_xresults_estimated(r->strict);
+    hits->total = checked == size && size < o.max
+                      ? (unsigned)r->n
+                      : (unsigned)(matches * (double)r->n / (double)checked + 0.5);
+    return st;
+}
+
+static kk_status run_searches(run *r, kk_hits *hits, kk_error *err)
+{
+    unsigned want = r->req->offset + r->req->limit;
+    kk_status st = kk_phrase_check_empty(&r->q.phrases) ? search_strict(r, want, hits, err)
+                                                        : search_strict_checked(r, want, hits, err);
     if (st == KK_OK && r->q.relaxed && r->n < want) {
         st = search_relaxed(r, want, err);
         hits->relaxed = r->relaxed && kk_xresults_size(r->relaxed) > 0;
@@ -366,14 +449,12 @@ static void free_run(run *r)
     free(r->c);
 }
 
-kk_status kk_search(kk_searcher *s, const kk_search_request *req, kk_hits **out, kk_error *err)
+/* One try at a search: parse, build, match, read the hits. */
+static kk_status search_once(kk_searcher *s, const kk_search_request *req, kk_hits **out,
+                             kk_error *err)
 {
-    *out = NULL;
-    kk_status st = check_request(req, err);
-    if (st != KK_OK)
-        return st;
     kk_parsed_query *pq = NULL;
-    st = kk_query_parse(req->query, &pq, err);
+    kk_status st = kk_query_parse(req->query, &pq, err);
     if (st != KK_OK)
         return st;
     run r = {.s = s, .req = req};
@@ -395,6 +476,24 @@ kk_status kk_search(kk_searcher *s, const kk_search_request *req, kk_hits **out,
     }
     *out = hits;
     return KK_OK;
+}
+
+/* Searches run again when a writer deleted a ranked passage before its text was read (the
+ * relaxed pool reads only the passages it shows, after ranking). */
+#define KK_SEARCH_ATTEMPTS 3
+
+kk_status kk_search(kk_searcher *s, const kk_search_request *req, kk_hits **out, kk_error *err)
+{
+    *out = NULL;
+    kk_status st = check_request(req, err);
+    for (int attempt = 1; st == KK_OK; attempt++) {
+        st = search_once(s, req, out, err);
+        if ((st != KK_ENOTFOUND && st != KK_EMODIFIED) || attempt == KK_SEARCH_ATTEMPTS)
+            break;
+        kk_error_clear(err);
+        st = KK_OK;
+    }
+    return st;
 }
 
 static void explain_units(const kk_built_query *q, kk_buf *b)

@@ -450,6 +450,26 @@ kk_status kk_db_each_posting(kk_db *db, const char *term, size_t len, kk_posting
     });
 }
 
+kk_status kk_db_term_in_docs(kk_db *db, const char *term, size_t len, const unsigned *docids,
+                             size_t n, unsigned char *found, kk_error *err)
+{
+    return kk_shim_guard(err, "looking a term up in documents", nullptr, [&] {
+        Xapian::Database &d = readable(db);
+        kk_shim_require(term && (docids || n == 0) && (found || n == 0), "NULL argument");
+        const std::string t(term, len);
+        const bool never = false;
+        kk_shim_read_retry(d, db->wdb != nullptr, never, [&] {
+            Xapian::PostingIterator it = d.postlist_begin(t), end = d.postlist_end(t);
+            for (size_t k = 0; k < n && it != end; k++) {
+                it.skip_to(docids[k]);
+                if (it != end && *it == docids[k])
+                    found[k] = 1;
+            }
+        });
+        return KK_OK;
+    });
+}
+
 /* ---- Documents ------------------------------------------------------------------------------- */
 
 kk_status kk_xdoc_new(kk_xdoc **out, kk_error *err)

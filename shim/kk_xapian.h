@@ -103,6 +103,12 @@ kk_status kk_db_each_term(kk_db *db, const char *prefix, kk_term_cb cb, void *ct
 kk_status kk_db_each_posting(kk_db *db, const char *term, size_t len, kk_posting_cb cb, void *ctx,
                              kk_error *err);
 
+/* For each of the n documents (docids ascending), whether term indexes it: found[i] is set to 1
+ * when it does and left alone otherwise. Skips through the term's posting list, so it costs
+ * about n lookups however common the term is. */
+kk_status kk_db_term_in_docs(kk_db *db, const char *term, size_t len, const unsigned *docids,
+                             size_t n, unsigned char *found, kk_error *err);
+
 /* Every term of one document (its term list); freq is the term's wdf in that document. */
 kk_status kk_db_each_doc_term(kk_db *db, unsigned docid, kk_term_cb cb, void *ctx, kk_error *err);
 
@@ -212,6 +218,11 @@ typedef struct kk_search_opts {
      * necessarily for every match, and must not fail: it answers 0 or nonzero. */
     int (*accept)(const char *data, size_t len, void *ctx);
     void *accept_ctx;
+    /* 0 (default): the stored data of the whole page is read with the matches, so hits stay
+     * readable whatever writers do later. 1: only when kk_xresults_hit asks, for callers that
+     * rank many matches and show few (a hit's data can then fail to read if the database
+     * changed twice in between). */
+    int lazy_data;
 } kk_search_opts;
 
 /* Fill opts with defaults: first 0, max 10, Xapian's BM25 defaults (k1 1, k2 0, k3 1, b 0.5,
@@ -241,6 +252,9 @@ unsigned kk_xresults_upper_bound(const kk_xresults *r);
 
 /* Match i of this page (0 <= i < size). */
 kk_status kk_xresults_hit(kk_xresults *r, size_t i, kk_xhit *hit, kk_error *err);
+
+/* Match i without reading anything: hit->data is NULL unless it was read already. */
+kk_status kk_xresults_match(kk_xresults *r, size_t i, kk_xhit *hit, kk_error *err);
 
 /* The query terms that match hit i, in query order (for highlighting). */
 kk_status kk_xresults_matching_terms(kk_xresults *r, size_t i, kk_term_cb cb, void *ctx,

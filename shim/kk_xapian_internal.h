@@ -59,7 +59,8 @@ struct kk_xresults {
     bool writable;
     Xapian::Enquire enquire;          /* kept for get_matching_terms */
     Xapian::MSet mset;
-    std::vector<std::string> data;    /* stored data of each hit, fetched once at search time */
+    std::vector<std::string> data;    /* stored data of each hit (kk_search_opts.lazy_data) */
+    std::vector<bool> have_data;      /* which of data are read */
     /* The query's terms in the order they were written, each once, and their indexes in byte
      * order: gathered at the first kk_xresults_matching_terms, for all the hits. */
     std::vector<std::string> query_terms;

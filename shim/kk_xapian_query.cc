@@ -155,15 +155,20 @@ static void configure(kk_xresults &r, const Xapian::Query &q, const kk_search_op
         r.decider = std::make_unique<kk_accept_decider>(o.accept, o.accept_ctx);
 }
 
-/* Fetch the stored data of the page now, while the revision that matched is current, so that
- * hits stay readable whatever writers do later. MSet::fetch() is not used: it only helps remote
- * backends, and in libxapian 1.4.22 it crashes on a page that starts after the first match. */
+/* Unless asked to wait, fetch the stored data of the page now, while the revision that matched
+ * is current, so that hits stay readable whatever writers do later. MSet::fetch() is not used:
+ * it only helps remote backends, and in libxapian 1.4.22 it crashes on a page that starts after
+ * the first match. */
 static void run(kk_xresults &r, const kk_search_opts &o)
 {
     r.mset = r.enquire.get_mset(o.first, o.max, o.check_at_least, nullptr, r.decider.get());
-    r.data.clear();
-    for (auto it = r.mset.begin(); it != r.mset.end(); ++it)
-        r.data.push_back(it.get_document().get_data());
+    r.data.assign(r.mset.size(), std::string());
+    r.have_data.assign(r.mset.size(), false);
+    size_t k = 0;
+    for (auto it = r.mset.begin(); !o.lazy_data && it != r.mset.end(); ++it, ++k) {
+        r.data[k] = it.get_document().get_data();
+        r.have_data[k] = true;
+    }
 }
 
 kk_status kk_db_search(kk_db *db, const kk_xquery *q, const kk_search_opts *opts,
@@ -206,19 +211,43 @@ unsigned kk_xresults_upper_bound(const kk_xresults *r)
     return r ? r->mset.get_matches_upper_bound() : 0;
 }
 
+static void fill_hit(const kk_xresults &r, size_t i, kk_xhit *hit)
+{
+    Xapian::MSetIterator it = r.mset[static_cast<Xapian::doccount>(i)];
+    hit->docid = *it;
+    hit->rank = it.get_rank();
+    hit->weight = it.get_weight();
+    hit->percent = it.get_percent();
+    hit->data = r.have_data[i] ? r.data[i].c_str() : nullptr;
+    hit->data_len = r.have_data[i] ? r.data[i].size() : 0;
+    hit->collapse_count = it.get_collapse_count();
+}
+
 kk_status kk_xresults_hit(kk_xresults *r, size_t i, kk_xhit *hit, kk_error *err)
 {
     return kk_shim_guard(err, "reading a search hit", nullptr, [&] {
         kk_shim_require(r && hit, "NULL argument");
         kk_shim_require(i < r->data.size(), "hit index out of range");
-        Xapian::MSetIterator it = r->mset[static_cast<Xapian::doccount>(i)];
-        hit->docid = *it;
-        hit->rank = it.get_rank();
-        hit->weight = it.get_weight();
-        hit->percent = it.get_percent();
-        hit->data = r->data[i].c_str();
-        hit->data_len = r->data[i].size();
-        hit->collapse_count = it.get_collapse_count();
+        if (!r->have_data[i]) {
+            /* A docid outlives revisions: if a writer moved on since the search, the document
+             * is read from the newest one (DocNotFoundError if it was deleted meanwhile). */
+            Xapian::docid id = *r->mset[static_cast<Xapian::doccount>(i)];
+            const bool never = false;
+            kk_shim_read_retry(r->db, r->writable, never,
+                               [&] { r->data[i] = r->db.get_document(id).get_data(); });
+            r->have_data[i] = true;
+        }
+        fill_hit(*r, i, hit);
+        return KK_OK;
+    });
+}
+
+kk_status kk_xresults_match(kk_xresults *r, size_t i, kk_xhit *hit, kk_error *err)
+{
+    return kk_shim_guard(err, "reading a search hit", nullptr, [&] {
+        kk_shim_require(r && hit, "NULL argument");
+        kk_shim_require(i < r->data.size(), "hit index out of range");
+        fill_hit(*r, i, hit);
         return KK_OK;
     });
 }

@@ -123,12 +123,48 @@ static void test_write_merges_repeats_into_one_term(void **state)
     kt_remove_tree(dir);
 }
 
+/* Passages with thousands of distinct terms (a long table) grow the hash table as they go. */
+static void test_many_terms_keep_their_counts(void **state)
+{
+    (void)state;
+    char dir[256], path[300];
+    assert_int_equal(kt_tempdir(dir, sizeof dir, "impact"), 0);
+    snprintf(path, sizeof path, "%s/db", dir);
+    kk_error err = {0};
+    kk_db *db = NULL;
+    kk_xdoc *doc = NULL;
+    assert_int_equal(kk_db_open_write(path, 0, &db, &err), KK_OK);
+    assert_int_equal(kk_xdoc_new(&doc, &err), KK_OK);
+    kk_impacts im = {0};
+    char term[32];
+    for (unsigned round = 1; round <= 3; round++) /* term k occurs once, k % 3 == 0 thrice */
+        for (unsigned k = 0; k < 3000; k++) {
+            snprintf(term, sizeof term, "t%u", k);
+            if (round == 1 || k % 3 == 0)
+                assert_int_equal(kk_impacts_add(&im, term, strlen(term), 1, &err), KK_OK);
+        }
+    assert_int_equal(im.n, 3000);
+    assert_int_equal(kk_impacts_write(&im, doc, &err), KK_OK);
+    assert_int_equal(kk_db_add(db, doc, NULL, &err), KK_OK);
+    assert_int_equal(kk_db_commit(db, &err), KK_OK);
+    unsigned length = 3000 + 2 * 1000;
+    assert_int_equal(wdf_of(db, "t0"), kk_impact_wdf(3, length));
+    assert_int_equal(wdf_of(db, "t1"), kk_impact_wdf(1, length));
+    assert_int_equal(wdf_of(db, "t2997"), kk_impact_wdf(3, length));
+    assert_int_equal(wdf_of(db, "t2998"), kk_impact_wdf(1, length));
+    kk_impacts_free(&im);
+    kk_xdoc_free(doc);
+    kk_db_free(db);
+    kt_remove_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wdf_grows_with_count_and_falls_with_length),
         cmocka_unit_test(test_impacts_keep_bm25_order),
         cmocka_unit_test(test_write_merges_repeats_into_one_term),
+        cmocka_unit_test(test_many_terms_keep_their_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
