@@ -233,6 +233,46 @@ static void test_phrase_is_checked_on_the_text(void **state)
     kk_hits_free(h);
 }
 
+/* A phrase whose words are common but whose wording is rare: the 60 best-ranked matches all
+ * fail the check (the one that holds it ranks last on its words), and the search still finds it
+ * and counts it alone. */
+static void test_phrase_found_past_the_first_matches(void **state)
+{
+    (void)state;
+    char dir[256], docs[300], db[300], path[400];
+    assert_int_equal(kt_tempdir(dir, sizeof dir, "phrase"), 0);
+    snprintf(docs, sizeof docs, "%s/docs", dir);
+    snprintf(db, sizeof db, "%s/db", dir);
+    assert_int_equal(mkdir(docs, 0700), 0);
+    for (int k = 0; k < 60; k++) {
+        char text[128]; /* each its own text: copies would be collapsed into one match */
+        snprintf(path, sizeof path, "%s/decoy%02d.txt", docs, k);
+        snprintf(text, sizeof text, "公園の清掃（第%d回）。花火の片付け。公園と花火。\n", k);
+        assert_int_equal(kt_write_text(path, text), 0);
+    }
+    snprintf(path, sizeof path, "%s/answer.txt", docs);
+    assert_int_equal(kt_write_text(path, "夜の公園で花火をしてもよいかという問い合わせが多い。"
+                                         "消防への届出を案内している。\n"), 0);
+    const char *roots[] = {docs};
+    kt_index(db, roots, 1, NULL);
+    kk_searcher *s = NULL;
+    kk_error err = {0};
+    if (kk_searcher_open(db, &s, &err) != KK_OK)
+        fail_msg("open: %s", err.message);
+    for (unsigned limit = 1; limit <= 20; limit += 19) {
+        kk_search_request req = {"\"公園で花火\"", 0, limit, 0};
+        kk_hits *h = NULL;
+        if (kk_search(s, &req, &h, &err) != KK_OK)
+            fail_msg("search: %s", err.message);
+        assert_int_equal(h->n, 1);
+        assert_string_equal(h->hits[0].doc, "answer.txt");
+        assert_int_equal(h->total, 1);
+        kk_hits_free(h);
+    }
+    kk_searcher_free(s);
+    kt_remove_tree(dir);
+}
+
 static void test_exclusions_are_not_content(void **state)
 {
     /* An excluded word is not something the hits should hold: 公園 -花火 has one content unit,
@@ -352,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_year_named_in_query_is_preferred),
         cmocka_unit_test(test_phrase_and_exclusion),
         cmocka_unit_test(test_phrase_is_checked_on_the_text),
+        cmocka_unit_test(test_phrase_found_past_the_first_matches),
         cmocka_unit_test(test_exclusions_are_not_content),
         cmocka_unit_test(test_nothing_to_search_for_is_an_error),
         cmocka_unit_test(test_same_text_shown_once_with_both_sources),

@@ -470,6 +470,57 @@ static void test_opts_and_numbers(void **state)
     assert_true(order < 0 || (order == 0 && la < lb));
 }
 
+/* With lazy_data, a hit's stored data is read only when kk_xresults_hit asks for it;
+ * kk_xresults_match never reads it. */
+static void test_lazy_data(void **state)
+{
+    fixture *f = *state;
+    ks_add_corpus(f);
+    kk_error err = {0};
+    kk_search_opts o;
+    kk_search_opts_init(&o);
+    o.lazy_data = 1;
+    kk_xquery *q = term("計画");
+    kk_xresults *r = NULL;
+    OK(kk_db_search(f->w, q, &o, &r, &err));
+    assert_int_equal(kk_xresults_size(r), 3);
+    kk_xhit h;
+    OK(kk_xresults_match(r, 1, &h, &err));
+    assert_null(h.data);
+    assert_true(h.docid >= 1 && h.docid <= 4);
+    unsigned docid = h.docid;
+    OK(kk_xresults_hit(r, 1, &h, &err));
+    assert_non_null(h.data);
+    assert_int_equal(h.docid, docid);
+    char want[8];
+    snprintf(want, sizeof want, "d%u", docid);
+    assert_string_equal(h.data, want);
+    OK(kk_xresults_match(r, 1, &h, &err)); /* read now, so match gives it too */
+    assert_string_equal(h.data, want);
+    assert_int_equal(kk_xresults_match(r, 3, &h, &err), KK_EINVAL);
+    kk_xresults_free(r);
+    kk_xquery_free(q);
+}
+
+/* kk_db_term_in_docs sets found[i] for the listed documents the term indexes, leaves the others
+ * alone, and copes with docids past the end of the posting list or of the database. */
+static void test_term_in_docs(void **state)
+{
+    fixture *f = *state;
+    ks_add_corpus(f);
+    kk_error err = {0};
+    const unsigned docids[] = {1, 2, 3, 4, 99};
+    unsigned char found[5] = {0, 0, 0, 0, 7};
+    OK(kk_db_term_in_docs(f->w, "男女", 6, docids, 5, found, &err));
+    assert_memory_equal(found, ((unsigned char[]){1, 1, 0, 0, 7}), 5);
+    OK(kk_db_term_in_docs(f->w, "計画", 6, docids + 2, 2, found + 2, &err));
+    assert_memory_equal(found, ((unsigned char[]){1, 1, 1, 1, 7}), 5);
+    memset(found, 0, sizeof found);
+    OK(kk_db_term_in_docs(f->w, "ない", 6, docids, 5, found, &err));
+    assert_memory_equal(found, ((unsigned char[]){0, 0, 0, 0, 0}), 5);
+    OK(kk_db_term_in_docs(f->w, "男女", 6, docids, 0, NULL, &err));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -482,6 +533,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_accept_filters_on_stored_data, ks_setup, ks_teardown),
         cmocka_unit_test_setup_teardown(test_matching_terms, ks_setup, ks_teardown),
         cmocka_unit_test_setup_teardown(test_expand, ks_setup, ks_teardown),
+        cmocka_unit_test_setup_teardown(test_lazy_data, ks_setup, ks_teardown),
+        cmocka_unit_test_setup_teardown(test_term_in_docs, ks_setup, ks_teardown),
         cmocka_unit_test(test_opts_and_numbers),
     };
     return cmocka_run_group_tests_name("shim_search", tests, NULL, NULL);
