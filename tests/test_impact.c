@@ -84,17 +84,38 @@ static unsigned wdf_of(kk_db *db, const char *term)
     return s.wdf;
 }
 
+/* A writable database in a fresh folder and a document to fill. */
+typedef struct scratch {
+    char dir[256];
+    kk_db *db;
+    kk_xdoc *doc;
+} scratch;
+
+static void open_scratch(scratch *sc)
+{
+    char path[300];
+    assert_int_equal(kt_tempdir(sc->dir, sizeof sc->dir, "impact"), 0);
+    snprintf(path, sizeof path, "%s/db", sc->dir);
+    kk_error err = {0};
+    assert_int_equal(kk_db_open_write(path, 0, &sc->db, &err), KK_OK);
+    assert_int_equal(kk_xdoc_new(&sc->doc, &err), KK_OK);
+}
+
+static void close_scratch(scratch *sc)
+{
+    kk_xdoc_free(sc->doc);
+    kk_db_free(sc->db);
+    kt_remove_tree(sc->dir);
+}
+
 static void test_write_merges_repeats_into_one_term(void **state)
 {
     (void)state;
-    char dir[256], path[300];
-    assert_int_equal(kt_tempdir(dir, sizeof dir, "impact"), 0);
-    snprintf(path, sizeof path, "%s/db", dir);
+    scratch sc;
+    open_scratch(&sc);
+    kk_db *db = sc.db;
+    kk_xdoc *doc = sc.doc;
     kk_error err = {0};
-    kk_db *db = NULL;
-    kk_xdoc *doc = NULL;
-    assert_int_equal(kk_db_open_write(path, 0, &db, &err), KK_OK);
-    assert_int_equal(kk_xdoc_new(&doc, &err), KK_OK);
     kk_impacts im = {0};
     kk_buf body = {0};
     /* body: 防災 ×2 and 訓練; heading: 防災 counted twice more */
@@ -118,23 +139,18 @@ static void test_write_merges_repeats_into_one_term(void **state)
     assert_int_equal(wdf_of(db, "B訓練"), kk_impact_wdf(1, 5));
     kk_buf_free(&body);
     kk_impacts_free(&im);
-    kk_xdoc_free(doc);
-    kk_db_free(db);
-    kt_remove_tree(dir);
+    close_scratch(&sc);
 }
 
 /* Passages with thousands of distinct terms (a long table) grow the hash table as they go. */
 static void test_many_terms_keep_their_counts(void **state)
 {
     (void)state;
-    char dir[256], path[300];
-    assert_int_equal(kt_tempdir(dir, sizeof dir, "impact"), 0);
-    snprintf(path, sizeof path, "%s/db", dir);
+    scratch sc;
+    open_scratch(&sc);
+    kk_db *db = sc.db;
+    kk_xdoc *doc = sc.doc;
     kk_error err = {0};
-    kk_db *db = NULL;
-    kk_xdoc *doc = NULL;
-    assert_int_equal(kk_db_open_write(path, 0, &db, &err), KK_OK);
-    assert_int_equal(kk_xdoc_new(&doc, &err), KK_OK);
     kk_impacts im = {0};
     char term[32];
     for (unsigned round = 1; round <= 3; round++) /* term k occurs once, k % 3 == 0 thrice */
@@ -153,9 +169,7 @@ static void test_many_terms_keep_their_counts(void **state)
     assert_int_equal(wdf_of(db, "t2997"), kk_impact_wdf(3, length));
     assert_int_equal(wdf_of(db, "t2998"), kk_impact_wdf(1, length));
     kk_impacts_free(&im);
-    kk_xdoc_free(doc);
-    kk_db_free(db);
-    kt_remove_tree(dir);
+    close_scratch(&sc);
 }
 
 int main(void)
