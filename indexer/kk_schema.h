@@ -49,11 +49,12 @@
  * 1,500-character bulletin article), and a long passage mentioning a word in passing must not
  * beat the short one that is about it: strong length normalisation (b 0.9). min_normlen 0.3
  * stops it there: a passage shorter than 0.3 × the nominal length is treated as that long, so a
- * bare heading is not unfairly favoured. Tuned on dev.tsv with tools/eval: nDCG@10 was flat
- * (0.970–0.975) for b 0.8–1.0 and k1 1.0–1.6 at min_normlen 0.3; 0.918 at b 0.7 or min_normlen
- * 0.5, 0.893 at Xapian's defaults (b 0.5). The nominal length stands for the collection's average,
- * which an index being built cannot know; it is near the average of plans and minutes alike.
- * Changing any of these needs a new index (KK_SCHEMA_VERSION). */
+ * bare heading is not unfairly favoured. Tuned on dev.tsv with tools/eval when Xapian still read
+ * true lengths: nDCG@10 was flat (0.970–0.975) for b 0.8–1.0 and k1 1.0–1.6 at min_normlen 0.3;
+ * 0.918 at b 0.7 or min_normlen 0.5, 0.893 at Xapian's defaults (b 0.5). With impacts it is 1.000.
+ * The nominal length stands for the collection's average, which an index being built cannot
+ * know; the council minutes average 263. Changing any of these needs a new index
+ * (KK_SCHEMA_VERSION). */
 #define KK_BM25_K1 1.2
 #define KK_BM25_B 0.9
 #define KK_BM25_MIN_NORMLEN 0.3

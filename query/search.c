@@ -2,7 +2,8 @@
  *
  * Owns the ranking policy around BM25 (whose parameters the index holds, kk_schema.h): passages
  * holding every content word come first; when they are too few, passages holding some of them
- * follow, ordered by how many they hold and then by weight. Copies of one passage text are shown once with their other sources.
+ * follow, ordered by how many they hold and then by weight. Copies of one passage text are shown
+ * once with their other sources.
  * Reading the stored JSON of a hit and computing highlights and snippets happen here too.
  */
 #include "query_internal.h"

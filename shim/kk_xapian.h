@@ -256,9 +256,6 @@ kk_status kk_xresults_hit(kk_xresults *r, size_t i, kk_xhit *hit, kk_error *err)
 /* Match i without reading anything: hit->data is NULL unless it was read already. */
 kk_status kk_xresults_match(kk_xresults *r, size_t i, kk_xhit *hit, kk_error *err);
 
-/* The query terms that match hit i, in query order (for highlighting). */
-kk_status kk_xresults_matching_terms(kk_xresults *r, size_t i, kk_term_cb cb, void *ctx,
-                                     kk_error *err);
 
 /* Facet counts for the k-th slot of opts.facet_slots, most frequent first: cb gets each value
  * and the number of matches having it. */

@@ -57,15 +57,10 @@ struct kk_xresults {
     std::unique_ptr<kk_accept_decider> decider;
     Xapian::Database db;              /* shares the kk_db's internals, so reopening is seen here */
     bool writable;
-    Xapian::Enquire enquire;          /* kept for get_matching_terms */
+    Xapian::Enquire enquire;
     Xapian::MSet mset;
     std::vector<std::string> data;    /* stored data of each hit (kk_search_opts.lazy_data) */
     std::vector<bool> have_data;      /* which of data are read */
-    /* The query's terms in the order they were written, each once, and their indexes in byte
-     * order: gathered at the first kk_xresults_matching_terms, for all the hits. */
-    std::vector<std::string> query_terms;
-    std::vector<size_t> query_terms_sorted;
-    bool have_query_terms = false;
 
     kk_xresults(const Xapian::Database &d, bool w) : db(d), writable(w), enquire(d) {}
 };

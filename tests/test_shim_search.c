@@ -4,7 +4,7 @@
  * Each test gets a fresh database from the shared fixture (test_shim_fixture.h) holding a small
  * corpus of Japanese plan snippets, then builds queries (every operator, wildcards, ranges,
  * scaling), searches them with options (collapse, paging, sort, facets, the accept callback) and
- * reads the results (hits, bounds, matching terms), plus expansion. Storing and reading documents
+ * reads the results (hits, bounds, lazily read data, term lookups), plus expansion. Storing and reading documents
  * are test_shim.c's; analysis and indexing policy have their own tests.
  */
 #include <setjmp.h>
@@ -391,27 +391,6 @@ static void test_accept_filters_on_stored_data(void **state)
     assert_string_equal(got.facet.text, all.facet.text);
 }
 
-static void test_matching_terms(void **state)
-{
-    fixture *f = *state;
-    kk_error err = {0};
-    ks_add_corpus(f);
-    kk_search_opts o;
-    kk_search_opts_init(&o);
-    o.sort_slot = SLOT_YEAR;
-    char got[64];
-    kk_xquery *q = combine(KK_QOP_OR, 0, term("環境"), term("男女"), term("平等"));
-    kk_xresults *r = run(f, q, &o, got, sizeof got, 1);
-    assert_string_equal(got, "d1,d2,d3");
-    collect c = {0};
-    OK(kk_xresults_matching_terms(r, 0, ks_on_term, &c, &err));
-    assert_string_equal(c.text, "男女:0,平等:0");
-    collect d3 = {0};
-    OK(kk_xresults_matching_terms(r, 2, ks_on_term, &d3, &err));
-    assert_string_equal(d3.text, "環境:0");
-    kk_xresults_free(r);
-}
-
 static int skip_byodo(const char *t, size_t len, void *ctx)
 {
     (void)ctx;
@@ -531,7 +510,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sort_by_value, ks_setup, ks_teardown),
         cmocka_unit_test_setup_teardown(test_facet_counts, ks_setup, ks_teardown),
         cmocka_unit_test_setup_teardown(test_accept_filters_on_stored_data, ks_setup, ks_teardown),
-        cmocka_unit_test_setup_teardown(test_matching_terms, ks_setup, ks_teardown),
         cmocka_unit_test_setup_teardown(test_expand, ks_setup, ks_teardown),
         cmocka_unit_test_setup_teardown(test_lazy_data, ks_setup, ks_teardown),
         cmocka_unit_test_setup_teardown(test_term_in_docs, ks_setup, ks_teardown),
