@@ -229,8 +229,11 @@ static kk_status make_tokens(kk_analyzer *a, size_t len16, unsigned flags)
         for (int32_t e = ubrk_next(a->words); e != UBRK_DONE; b = e, e = ubrk_next(a->words)) {
             if (ubrk_getRuleStatus(a->words) < UBRK_WORD_NONE_LIMIT)
                 continue; /* spaces and punctuation */
-            kk_token t = make_token(a, a->text16_char[b], a->text16_char[e], KK_TOKEN_WORD);
-            if (!(flags & KK_ANALYZE_QUERY) && a->text16_char[e] - a->text16_char[b] == 1)
+            size_t from = a->text16_char[b], to = a->text16_char[e];
+            kk_token t = make_token(a, from, to, KK_TOKEN_WORD);
+            t.bigram = to - from == 2 && is_gram_char(a->chars.v[from].c)
+                       && is_gram_char(a->chars.v[from + 1].c);
+            if (!(flags & KK_ANALYZE_QUERY) && to - from == 1)
                 drop_covered_unigram(a, next_gram, &t);
             if (flush_grams(a, &next_gram, t.pos) != KK_OK
                 || add_token(&a->tokens, &a->tokens_len, &a->tokens_cap, t) != KK_OK)

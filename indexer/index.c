@@ -218,8 +218,7 @@ static kk_status collect_terms(kk_indexer *ix, const char *text, kk_buf *out, kk
         const kk_token *t = &tokens[k];
         if (kk_token_is_particle(t))
             continue;
-        const char *prefix = t->kind == KK_TOKEN_GRAM ? KK_PREFIX_GRAM : "";
-        const char *term = make_term(ix, prefix, t->text, t->len);
+        const char *term = make_term(ix, KK_TOKEN_PREFIX(t), t->text, t->len);
         if (!term || kk_buf_add(out, term, ix->term.len + 1) != KK_OK)
             return kk_error_set(err, KK_ENOMEM, "out of memory");
     }

@@ -40,6 +40,9 @@ typedef struct kk_token {
     unsigned char cjk;   /* 1 if the token is made of CJK ideographs or kana only */
     unsigned char prefix;/* query mode only: a one-character gram to be matched as a prefix of
                           * bigrams (a lone character in the index ends a run or starts one) */
+    unsigned char bigram;/* a word of exactly two kanji/katakana (防災, 品川): the same characters
+                          * as the bigram at its position, so one index term serves both (see
+                          * KK_TOKEN_PREFIX in kk_schema.h) */
 } kk_token;
 
 /* Flags for kk_analyze. */
@@ -95,6 +98,6 @@ kk_status kk_normalize(kk_analyzer *a, const char *text, size_t len, char **out,
 /* Version of the analysis rules; stored in the index so that a database built with other rules
  * is detected and rebuilt rather than queried with mismatched terms. Bump it whenever the output
  * of kk_analyze changes for any input. */
-#define KK_ANALYSIS_VERSION "2"
+#define KK_ANALYSIS_VERSION "3"
 
 #endif

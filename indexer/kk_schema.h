@@ -5,6 +5,9 @@
  * Each passage is one Xapian document:
  *  - word terms: the ICU word, unprefixed;
  *  - gram terms: KK_PREFIX_GRAM + kanji/katakana bigram (or a run's trailing unigram);
+ *  - a word of two kanji/katakana (防災) is indexed as its bigram's term, not as a word term of
+ *    its own: the two had equal posting lists (a sixth of all postings); the word's occurrences
+ *    count the bigram once more, which is what tells 京都 from the 京都 inside 東京都;
  *  - no positions: exact wording is checked against the stored text at query time;
  *  - heading and title words and grams are counted again with extra weight (KK_HEADING_WDF);
  *  - a term's wdf is its impact, not its count: BM25's length normalization is done at indexing
@@ -31,6 +34,10 @@
 #define KK_PREFIX_SPEAKER "XS"
 #define KK_PREFIX_DOC "XR" /* the document path relative to its indexed root */
 #define KK_PREFIX_HASH "XH" /* hash of the normalized text: the copies of one passage */
+
+/* The prefix of an analysis token's index term (t: a const kk_token *, kk_analysis.h). */
+#define KK_TOKEN_PREFIX(t) \
+    ((t)->kind == KK_TOKEN_GRAM || (t)->bigram ? KK_PREFIX_GRAM : "")
 
 /* Heading and title terms count this many times a body occurrence, on top of the heading text
  * that the splitter also puts at the start of the passage. A heading that names the topic is the

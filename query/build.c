@@ -158,6 +158,7 @@ static void drop_units(kk_built_query *q, size_t mark)
             free(u->keys[k]);
         free(u->keys);
         free(u->alts);
+        free(u->words);
     }
 }
 

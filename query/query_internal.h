@@ -41,6 +41,8 @@ struct kk_searcher {
 typedef struct kk_unit {
     char **keys;
     unsigned *alts;   /* for each key, which alternative (the text, or one of its synonyms) */
+    unsigned char *words; /* for each key, 1 if it stands for a word of the text: a word term,
+                           * or the bigram term of a two-character word (KK_TOKEN_PREFIX) */
     size_t n_keys, cap_keys;
     unsigned n_alts;
     double idf;       /* how informative holding the unit is: log(N / df) of its likeliest form */

@@ -3,11 +3,12 @@
  * Owns the content side of a link's vocabulary: Xapian's relevance-set expansion over the
  * subject's passages (kk_db_expand), kept to words of the passages' own text — a document's
  * title is indexed on every one of its passages and must not become a key term — and rid of
- * boilerplate, stop words, numbers and single characters. The dictionary splits some
- * administrative compounds into single kanji (協働 → 協|働, whose halves mean nothing alone); such
- * a pair is taken as one word, through its bigram term, and expanded the same way. Counting key
- * terms in a text and marking them use the same analysis path, so what is counted is what is
- * marked. Scoring and evidence are related_score.c's.
+ * boilerplate, stop words, numbers and single characters. A word of two kanji or katakana is
+ * indexed as its bigram (kk_schema.h), so it is expanded over bigram terms. The dictionary splits
+ * some administrative compounds into single kanji (協働 → 協|働, whose halves mean nothing
+ * alone); such a pair is taken as one word, through its bigram term, and expanded the same way.
+ * Counting key terms in a text and marking them use the same analysis path, so what is counted is
+ * what is marked. Scoring and evidence are related_score.c's.
  */
 #include "related_internal.h"
 
@@ -20,11 +21,6 @@
  * policies of 004 keep their topic words (男女, 参画, 暴力, 情報, システム, コミュニティ); past 40
  * the tail is words of one passage (慣習, 盆踊り) that link by accident. */
 #define KK_RELATED_TERMS 30
-
-/* Kanji pairs asked from the expansion: few policies hold more than a handful of split
- * compounds, and most pairs of a text are not compounds at all (市|税 is, 的|な is not a pair
- * since な is kana). */
-#define KK_RELATED_PAIRS 10
 
 /* ---- word sets --------------------------------------------------------------------------- */
 
@@ -160,10 +156,11 @@ static int kanji_pair(const kk_token *a, const kk_token *b)
 
 /* ---- occurrences ------------------------------------------------------------------------- */
 
-/* Each word of text, and each kanji pair (pair = 1), as cb(text, len, start, end, pair, ctx):
- * text[0..len) normalized, [start, end) its bytes in the input. */
+/* Each word of text, and each kanji pair, as cb(text, len, start, end, gram, ctx): text[0..len)
+ * normalized, [start, end) its bytes in the input, gram 1 if its index term is a bigram's (a pair,
+ * or a word of two kanji or katakana). */
 typedef void (*occurrence_cb)(const char *text, size_t len, unsigned start, unsigned end,
-                              int pair, void *ctx);
+                              int gram, void *ctx);
 
 static kk_status each_word(rel_world *w, const char *text, occurrence_cb cb, void *ctx,
                            size_t *n_words, kk_error *err)
@@ -175,7 +172,7 @@ static kk_status each_word(rel_world *w, const char *text, occurrence_cb cb, voi
     const kk_token *t = kk_analyzer_tokens(w->s->analyzer, &n);
     char pair[16];
     for (size_t k = 0; k < n; k++) {
-        cb(t[k].text, t[k].len, t[k].start, t[k].end, 0, ctx);
+        cb(t[k].text, t[k].len, t[k].start, t[k].end, t[k].bigram, ctx);
         /* a run of exactly two: 協|働; a longer run (民|学|産|公) is an abbreviation, not a word */
         int two = k + 1 < n && kanji_pair(&t[k], &t[k + 1])
                   && !(k > 0 && kanji_pair(&t[k - 1], &t[k]))
@@ -194,24 +191,24 @@ static kk_status each_word(rel_world *w, const char *text, occurrence_cb cb, voi
 /* ---- key terms --------------------------------------------------------------------------- */
 
 typedef struct own_words {
-    word_set words, pairs;
+    word_set words, grams; /* indexed as words, and as bigrams */
     kk_status st;
     kk_error *err;
 } own_words;
 
-static void collect_own(const char *text, size_t len, unsigned start, unsigned end, int pair,
+static void collect_own(const char *text, size_t len, unsigned start, unsigned end, int gram,
                         void *ctx)
 {
     (void)start, (void)end;
     own_words *o = ctx;
     if (o->st == KK_OK)
-        o->st = word_set_add(pair ? &o->pairs : &o->words, text, len, o->err);
+        o->st = word_set_add(gram ? &o->grams : &o->words, text, len, o->err);
 }
 
 typedef struct expand_ctx {
     rel_world *w;
     const word_set *own;
-    size_t skip_prefix; /* bytes of the term prefix (B for pairs) */
+    size_t skip_prefix; /* bytes of the term prefix (B for bigram terms) */
     rel_terms *terms;
     kk_status st;
 } expand_ctx;
@@ -309,13 +306,13 @@ kk_status kk_rel_terms_expand(rel_world *w, char *const *texts, const unsigned *
             st = own.st;
     }
     word_set_seal(&own.words);
-    word_set_seal(&own.pairs);
+    word_set_seal(&own.grams);
     if (st == KK_OK && n > 0)
         st = expand(w, docids, n, &own.words, "", KK_RELATED_TERMS, out, err);
-    if (st == KK_OK && n > 0 && own.pairs.n > 0)
-        st = expand(w, docids, n, &own.pairs, KK_PREFIX_GRAM, KK_RELATED_PAIRS, out, err);
+    if (st == KK_OK && n > 0 && own.grams.n > 0)
+        st = expand(w, docids, n, &own.grams, KK_PREFIX_GRAM, KK_RELATED_TERMS, out, err);
     word_set_free(&own.words);
-    word_set_free(&own.pairs);
+    word_set_free(&own.grams);
     return st == KK_OK ? seal_terms(out, err) : st;
 }
 
@@ -351,10 +348,10 @@ typedef struct count_ctx {
     unsigned *tf;
 } count_ctx;
 
-static void count_one(const char *text, size_t len, unsigned start, unsigned end, int pair,
+static void count_one(const char *text, size_t len, unsigned start, unsigned end, int gram,
                       void *ctx)
 {
-    (void)start, (void)end, (void)pair;
+    (void)start, (void)end, (void)gram;
     count_ctx *c = ctx;
     long at = kk_rel_terms_find(c->terms, text, len);
     if (at >= 0)
@@ -377,10 +374,10 @@ typedef struct mark_ctx {
     int failed;
 } mark_ctx;
 
-static void mark_one(const char *text, size_t len, unsigned start, unsigned end, int pair,
+static void mark_one(const char *text, size_t len, unsigned start, unsigned end, int gram,
                      void *ctx)
 {
-    (void)pair;
+    (void)gram;
     mark_ctx *c = ctx;
     long at = kk_rel_terms_find(c->terms, text, len);
     if (at < 0 || c->wanted[at] <= 0 || c->failed)

@@ -44,15 +44,24 @@ static int is_prefix_key(const char *key)
     return key[0] != '\0' && key[strlen(key) - 1] == '*';
 }
 
-/* 1 if key k is the only one of its kind (word or bigram; prefixes aside) in its alternative:
- * then it may be marked alone; otherwise it is one of a sequence, marked only beside another. */
-static int alone_in_alternative(const kk_unit *unit, size_t k)
+/* The text a word key stands for: the key itself, or a bigram word's characters after the gram
+ * prefix (see kk_unit.words). */
+static const char *word_text(const char *key)
 {
-    int gram = is_gram_key(unit->keys[k]);
+    return is_gram_key(key) ? key + strlen(KK_PREFIX_GRAM) : key;
+}
+
+/* 1 if key k is the only one of its kind (word, or bigram; prefixes aside) in its alternative:
+ * then it may be marked alone; otherwise it is one of a sequence, marked only beside another.
+ * The key of a two-character word is of both kinds, and counts as the word in words mode. */
+static int alone_in_alternative(const kk_unit *unit, size_t k, int words)
+{
     size_t same_kind = 0;
-    for (size_t j = 0; j < unit->n_keys; j++)
-        same_kind += unit->alts[j] == unit->alts[k] && is_gram_key(unit->keys[j]) == gram
-                     && !is_prefix_key(unit->keys[j]);
+    for (size_t j = 0; j < unit->n_keys; j++) {
+        if (unit->alts[j] != unit->alts[k] || is_prefix_key(unit->keys[j]))
+            continue;
+        same_kind += words ? unit->words[j] != 0 : is_gram_key(unit->keys[j]);
+    }
     return same_kind <= 1;
 }
 
@@ -65,7 +74,7 @@ static int gram_match(const kk_built_query *q, const char *term, size_t len)
         const kk_unit *unit = &q->units[u];
         for (size_t k = 0; k < unit->n_keys && best < 2; k++)
             if (kk_unit_key_matches(unit->keys[k], term, len))
-                best = is_prefix_key(unit->keys[k]) || alone_in_alternative(unit, k) ? 2 : 1;
+                best = is_prefix_key(unit->keys[k]) || alone_in_alternative(unit, k, 0) ? 2 : 1;
     }
     return best;
 }
@@ -188,14 +197,14 @@ static int has_partner(const kk_built_query *q, size_t u, size_t k, const char *
                        size_t start, size_t end)
 {
     const kk_unit *unit = &q->units[u];
-    const char *key = unit->keys[k];
+    const char *key = word_text(unit->keys[k]);
     int one_char = kk_utf8_count(key, strlen(key)) == 1;
     for (size_t v = 0; v < q->n_units; v++)
         for (size_t j = 0; j < q->units[v].n_keys; j++) {
-            const char *other = q->units[v].keys[j];
+            const char *other = word_text(q->units[v].keys[j]);
             size_t ol = strlen(other);
             int own = v == u && q->units[v].alts[j] == unit->alts[k];
-            if (ol == 0 || is_gram_key(other) || strcmp(other, key) == 0 || (one_char && !own))
+            if (ol == 0 || !q->units[v].words[j] || strcmp(other, key) == 0 || (one_char && !own))
                 continue;
             if (word_at(text, len, end, other)
                 || (ol <= start && word_at(text, len, start - ol, other)))
@@ -212,9 +221,9 @@ static kk_status mark_word_key(kk_analyzer *a, const kk_built_query *q, size_t u
 {
     size_t len = 0;
     const kk_unit *unit = &q->units[u];
-    const char *text = kk_analyzer_text(a, &len), *key = unit->keys[k];
+    const char *text = kk_analyzer_text(a, &len), *key = word_text(unit->keys[k]);
     size_t kl = strlen(key);
-    int alone = alone_in_alternative(unit, k);
+    int alone = alone_in_alternative(unit, k, 1);
     kk_status st = KK_OK;
     for (const char *p = strstr(text, key); st == KK_OK && p; p = strstr(p + 1, key)) {
         size_t at = (size_t)(p - text);
@@ -237,7 +246,7 @@ static kk_status mark_words(kk_analyzer *a, const kk_built_query *q, span_list *
     kk_status st = KK_OK;
     for (size_t u = 0; st == KK_OK && u < q->n_units; u++)
         for (size_t k = 0; st == KK_OK && k < q->units[u].n_keys; k++)
-            if (!is_gram_key(q->units[u].keys[k]) && q->units[u].keys[k][0] != '\0')
+            if (q->units[u].words[k] && q->units[u].keys[k][0] != '\0')
                 st = mark_word_key(a, q, u, k, out, err);
     return st;
 }

@@ -49,19 +49,53 @@ kk_unit *kk_unit_new(kk_builder *b)
     return u;
 }
 
-static void unit_add_key(kk_unit *u, const char *prefix, const char *t, size_t n, int wildcard)
+/* The index of key prefix + t[0..n) (wildcard: followed by '*') in alternative alt of u, or -1. */
+static long unit_find_key(const kk_unit *u, unsigned alt, const char *prefix, const char *t,
+                          size_t n, int wildcard)
 {
-    if (u->n_keys == u->cap_keys) {
-        size_t cap = u->cap_keys ? u->cap_keys * 2 : 8;
-        char **k = realloc(u->keys, cap * sizeof *k);
-        if (k)
-            u->keys = k;
-        unsigned *a = k ? realloc(u->alts, cap * sizeof *a) : NULL;
-        if (!a)
-            return; /* a missing key only weakens highlighting and relaxed ranking */
-        u->alts = a;
-        u->cap_keys = cap;
+    size_t pl = strlen(prefix);
+    for (size_t j = 0; j < u->n_keys; j++) {
+        const char *key = u->keys[j];
+        if (u->alts[j] == alt && strncmp(key, prefix, pl) == 0 && strncmp(key + pl, t, n) == 0
+            && strcmp(key + pl + n, wildcard ? "*" : "") == 0)
+            return (long)j;
     }
+    return -1;
+}
+
+static int unit_grow_keys(kk_unit *u)
+{
+    size_t cap = u->cap_keys ? u->cap_keys * 2 : 8;
+    char **k = realloc(u->keys, cap * sizeof *k);
+    if (!k)
+        return -1;
+    u->keys = k;
+    unsigned *a = realloc(u->alts, cap * sizeof *a);
+    if (!a)
+        return -1;
+    u->alts = a;
+    unsigned char *w = realloc(u->words, cap * sizeof *w);
+    if (!w)
+        return -1;
+    u->words = w;
+    u->cap_keys = cap;
+    return 0;
+}
+
+/* Add a key to the current alternative of u, once: a bigram word and its bigram are one term,
+ * which stands for a word (word = 1) if either does. A key that cannot be added only weakens
+ * highlighting and relaxed ranking. */
+static void unit_add_key(kk_unit *u, const char *prefix, const char *t, size_t n, int wildcard,
+                         int word)
+{
+    unsigned alt = u->n_alts ? u->n_alts - 1 : 0;
+    long at = unit_find_key(u, alt, prefix, t, n, wildcard);
+    if (at >= 0) {
+        u->words[at] |= (unsigned char)word;
+        return;
+    }
+    if (u->n_keys == u->cap_keys && unit_grow_keys(u) != 0)
+        return;
     size_t pl = strlen(prefix);
     char *key = malloc(pl + n + 2);
     if (!key)
@@ -70,8 +104,31 @@ static void unit_add_key(kk_unit *u, const char *prefix, const char *t, size_t n
     memcpy(key + pl, t, n);
     key[pl + n] = wildcard ? '*' : '\0';
     key[pl + n + 1] = '\0';
-    u->alts[u->n_keys] = u->n_alts ? u->n_alts - 1 : 0;
+    u->alts[u->n_keys] = alt;
+    u->words[u->n_keys] = (unsigned char)word;
     u->keys[u->n_keys++] = key;
+}
+
+/* The terms of tokens t[0..n) that are words (words = 1) or bigrams (words = 0), prefix
+ * unigrams aside, into v; each scaled by weight, or by shared_weight when it is a bigram word or
+ * the bigram that word's term is (see KK_TOKEN_PREFIX); skip_shared leaves the latter out. */
+static size_t unit_terms(kk_builder *b, const kk_token *t, size_t n, int words, double weight,
+                         double shared_weight, int skip_shared, kk_xquery **v)
+{
+    size_t m = 0;
+    unsigned bigram_word_at = 0;
+    for (size_t k = 0; k < n; k++) {
+        int is_word = t[k].kind == KK_TOKEN_WORD;
+        if (is_word && t[k].bigram)
+            bigram_word_at = t[k].pos;
+        if (kk_token_is_particle(&t[k]) || t[k].prefix || is_word != words)
+            continue;
+        int shared = is_word ? t[k].bigram : t[k].pos == bigram_word_at;
+        if (!(shared && skip_shared))
+            v[m++] = kk_q_scale(b, kk_q_term(b, KK_TOKEN_PREFIX(&t[k]), t[k].text, t[k].len),
+                                shared ? shared_weight : weight);
+    }
+    return m;
 }
 
 /* The query for one piece of normalized text (a word, a span, a synonym): its word terms
@@ -83,45 +140,53 @@ static kk_xquery *text_query(kk_builder *b, const char *text, size_t len, kk_uni
     if (kk_analyze(b->s->analyzer, text, len,
                    KK_ANALYZE_WORDS | KK_ANALYZE_GRAMS | KK_ANALYZE_QUERY, b->err) != KK_OK)
         return NULL;
-    size_t n = 0, n_words = 0, n_grams = 0;
+    size_t n = 0, n_words = 0, n_grams = 0, n_bigram_words = 0;
     const kk_token *t = kk_analyzer_tokens(b->s->analyzer, &n);
-    kk_xquery **words = calloc(n + 1, sizeof *words), **grams = calloc(n + 1, sizeof *grams);
     kk_xquery *prefix = NULL;
     /* A lone kanji or katakana between kana (子ども, 取り組み) also comes out as a one-character
      * gram; only a text that is that one character is looked for as a prefix of bigrams. */
     int one_char = kk_utf8_count(text, len) == 1;
-    for (size_t k = 0; words && grams && k < n; k++) {
-        if (kk_token_is_particle(&t[k])) {
-            continue; /* not in the index */
-        } else if (t[k].kind == KK_TOKEN_WORD) {
-            words[n_words++] = kk_q_term(b, "", t[k].text, t[k].len);
-            if (u)
-                unit_add_key(u, "", t[k].text, t[k].len, 0);
-        } else if (t[k].prefix && !one_char) {
-            continue;
-        } else if (t[k].prefix) {
+    for (size_t k = 0; k < n; k++) {
+        if (kk_token_is_particle(&t[k]) || (t[k].prefix && !one_char))
+            continue; /* not in the index; or a lone character inside a longer text */
+        if (t[k].prefix) {
             kk_xquery_free(prefix); /* the last lone character counts (fuzz_qparse: leaked) */
             prefix = kk_q_scale(b, kk_q_wildcard(b, KK_PREFIX_GRAM, t[k].text, t[k].len),
-                             KK_PREFIX_WEIGHT);
-            if (u)
-                unit_add_key(u, KK_PREFIX_GRAM, t[k].text, t[k].len, 1);
-        } else {
-            grams[n_grams++] = kk_q_term(b, KK_PREFIX_GRAM, t[k].text, t[k].len);
-            if (u)
-                unit_add_key(u, KK_PREFIX_GRAM, t[k].text, t[k].len, 0);
+                                KK_PREFIX_WEIGHT);
         }
+        n_words += t[k].kind == KK_TOKEN_WORD;
+        n_bigram_words += t[k].bigram;
+        n_grams += t[k].kind == KK_TOKEN_GRAM && !t[k].prefix;
+        if (u)
+            unit_add_key(u, KK_TOKEN_PREFIX(&t[k]), t[k].text, t[k].len, t[k].prefix,
+                         t[k].kind == KK_TOKEN_WORD);
     }
-    /* The words of one unit were typed together; the index has no positions, so they are only
-     * required in the same passage. All the bigrams of a kanji compound in one short passage
-     * rarely come from anything but the compound itself. */
-    kk_xquery *wq = words ? kk_q_combine(b, KK_QOP_AND, words, n_words, 0) : NULL;
-    kk_xquery *gq = grams ? kk_q_combine(b, KK_QOP_AND, grams, n_grams, 0) : NULL;
+    double gram_weight = KK_GRAM_WEIGHT / (n_grams ? (double)n_grams : 1.0);
+    kk_xquery **words = calloc(n + 1, sizeof *words), **grams = calloc(n + 1, sizeof *grams);
+    kk_xquery *terms = NULL;
+    if (words && grams && n_words > 0 && n_bigram_words == n_words) {
+        /* Every word is a bigram (防災, 防災|計画): a passage with the words holds those grams,
+         * so the words are required, weighing as word and gram at once, and the other grams
+         * only add weight. Each term's posting list is read once. */
+        size_t nw = unit_terms(b, t, n, 1, KK_WORD_WEIGHT, KK_WORD_WEIGHT + gram_weight, 0, words);
+        size_t ng = unit_terms(b, t, n, 0, gram_weight, 0, 1, grams);
+        terms = kk_q_combine(b, KK_QOP_AND, words, nw, 0);
+        if (ng > 0)
+            terms = kk_q_pair(b, KK_QOP_AND_MAYBE, terms, kk_q_combine(b, KK_QOP_AND, grams, ng, 0));
+    } else if (words && grams) {
+        /* The words of one unit were typed together; the index has no positions, so they are
+         * only required in the same passage. All the bigrams of a kanji compound in one short
+         * passage rarely come from anything but the compound itself. */
+        size_t nw = unit_terms(b, t, n, 1, KK_WORD_WEIGHT, KK_WORD_WEIGHT, 0, words);
+        size_t ng = unit_terms(b, t, n, 0, gram_weight, gram_weight, 0, grams);
+        kk_xquery *either[2] = {nw ? kk_q_combine(b, KK_QOP_AND, words, nw, 0) : NULL,
+                                ng ? kk_q_combine(b, KK_QOP_AND, grams, ng, 0) : NULL};
+        terms = kk_q_combine(b, KK_QOP_OR, either, 2, 0);
+    }
     free(words);
     free(grams);
-    wq = kk_q_scale(b, wq, KK_WORD_WEIGHT);
-    gq = kk_q_scale(b, gq, KK_GRAM_WEIGHT / (n_grams ? (double)n_grams : 1.0));
-    kk_xquery *parts[3] = {wq, gq, prefix};
-    return kk_q_combine(b, KK_QOP_OR, parts, 3, 0);
+    kk_xquery *parts[2] = {terms, prefix};
+    return kk_q_combine(b, KK_QOP_OR, parts, 2, 0);
 }
 
 /* A phrase clause: all of its terms, bigrams for kanji and katakana and words for the rest.
@@ -140,10 +205,10 @@ kk_xquery *kk_phrase_query(kk_builder *b, const char *text, kk_unit *u)
         int is_gram = t[k].kind == KK_TOKEN_GRAM;
         if ((is_gram && t[k].prefix) || (!is_gram && t[k].cjk))
             continue; /* Japanese is matched by its bigrams; kana-only phrases below */
-        const char *prefix = is_gram ? KK_PREFIX_GRAM : "";
+        const char *prefix = KK_TOKEN_PREFIX(&t[k]);
         parts[m++] = kk_q_term(b, prefix, t[k].text, t[k].len);
         if (u)
-            unit_add_key(u, prefix, t[k].text, t[k].len, 0);
+            unit_add_key(u, prefix, t[k].text, t[k].len, 0, !is_gram);
     }
     kk_xquery *q = NULL;
     if (parts && m == 0 && n > 0) /* one character, or kana only: matched as a unit's words */

@@ -32,8 +32,8 @@ static const kk_token *analyze(kk_analyzer *a, const char *s, size_t len, unsign
     return kk_analyzer_tokens(a, n);
 }
 
-/* The tokens as one string: "w:text" for words, "g:text@pos" for grams ("p:" for a prefix gram),
- * separated by spaces. The caller frees it. */
+/* The tokens as one string: "w:text" for words ("b:" for a bigram word, indexed as its bigram),
+ * "g:text@pos" for grams ("p:" for a prefix gram), separated by spaces. The caller frees it. */
 static char *describe(const kk_token *t, size_t n, int words, int grams)
 {
     size_t cap = 64;
@@ -48,7 +48,8 @@ static char *describe(const kk_token *t, size_t n, int words, int grams)
             continue;
         const char *sep = len ? " " : "";
         if (is_word)
-            len += (size_t)snprintf(s + len, cap - len, "%sw:%.*s", sep, (int)t[i].len, t[i].text);
+            len += (size_t)snprintf(s + len, cap - len, "%s%c:%.*s", sep, t[i].bigram ? 'b' : 'w',
+                                    (int)t[i].len, t[i].text);
         else
             len += (size_t)snprintf(s + len, cap - len, "%s%c:%.*s@%u", sep,
                                     t[i].prefix ? 'p' : 'g', (int)t[i].len, t[i].text, t[i].pos);
@@ -67,7 +68,7 @@ typedef struct token_case {
 
 static const token_case token_cases[] = {
     {"男女平等参画社会の実現を目指し\nます。", INDEX_FLAGS, 1, 0,
-     "w:男女平等 w:参画 w:社会 w:の w:実現 w:を w:目指 w:し w:ます",
+     "w:男女平等 b:参画 b:社会 w:の b:実現 w:を b:目指 w:し w:ます",
      "corpus 001: ICU dictionary words; the broken line joins 目指し and ます"},
     {"三鷹市基本\n構想", INDEX_FLAGS, 0, 1,
      "g:三鷹@1 g:鷹市@2 g:市基@3 g:基本@4 g:本構@5 g:構想@6 g:想@7",
@@ -78,11 +79,11 @@ static const token_case token_cases[] = {
     {"市", QUERY_FLAGS, 0, 1, "p:市@1", "query mode: a one-character run is a prefix unigram"},
     {"市", INDEX_FLAGS, 0, 1, "", "index mode: ICU makes 市 a word, which finds it; no unigram"},
     {"市", INDEX_FLAGS, 1, 0, "w:市", "…the word"},
-    {"ＮＰＯ法人", INDEX_FLAGS, 1, 1, "w:npo w:法人 g:法人@4 g:人@5",
+    {"ＮＰＯ法人", INDEX_FLAGS, 1, 1, "w:npo b:法人 g:法人@4 g:人@5",
      "full-width letters fold: the word npo, and grams only over the CJK run"},
-    {"NPO法人", INDEX_FLAGS, 1, 1, "w:npo w:法人 g:法人@4 g:人@5", "the same terms as ＮＰＯ法人"},
+    {"NPO法人", INDEX_FLAGS, 1, 1, "w:npo b:法人 g:法人@4 g:人@5", "the same terms as ＮＰＯ法人"},
     {"経常収支比率 おおむね80%台を維持", QUERY_FLAGS, 1, 0,
-     "w:経常 w:収支 w:比率 w:おおむね w:80 w:台 w:を w:維持",
+     "b:経常 b:収支 b:比率 w:おおむね w:80 w:台 w:を b:維持",
      "corpus 001: numbers are words, the percent sign and the space are not"},
     {"ワーク・ライフ・バランス", INDEX_FLAGS, 1, 1,
      "w:ワーク g:ワー@1 g:ーク@2 g:クラ@3 w:ライフ g:ライ@4 g:イフ@5 g:フバ@6 "
@@ -100,7 +101,7 @@ static const token_case token_cases[] = {
     {"", INDEX_FLAGS, 1, 1, "", "empty input: no tokens"},
     {" \n\t\u3000", INDEX_FLAGS, 1, 1, "", "only white space: no tokens"},
     {"、。「」", INDEX_FLAGS, 1, 1, "", "only punctuation: no tokens"},
-    {"三鷹市", KK_ANALYZE_WORDS, 1, 1, "w:三鷹 w:市", "words only"},
+    {"三鷹市", KK_ANALYZE_WORDS, 1, 1, "b:三鷹 w:市", "words only"},
     {"三鷹市", KK_ANALYZE_GRAMS, 1, 1, "g:三鷹@1 g:鷹市@2 g:市@3", "grams only"},
 };
 
@@ -486,7 +487,7 @@ static void test_reuse_after_long_text(void **state)
     free(data);
     const kk_token *t = analyze(*state, "基本構想", strlen("基本構想"), QUERY_FLAGS, &n);
     char *d = describe(t, n, 1, 1);
-    assert_string_equal(d, "w:基本 g:基本@1 g:本構@2 w:構想 g:構想@3");
+    assert_string_equal(d, "b:基本 g:基本@1 g:本構@2 b:構想 g:構想@3");
     free(d);
 }
 
