@@ -255,7 +255,7 @@ kk_status kk_analyze(kk_analyzer *a, const char *text, size_t len, unsigned flag
         return s;
     size_t len16 = 0;
     s = build_utf8(a);
-    if (s == KK_OK)
+    if (s == KK_OK && (flags & KK_ANALYZE_WORDS)) /* only ICU's word breaker reads UTF-16 */
         s = build_utf16(a, &len16);
     a->grams_len = 0;
     if (s == KK_OK && (flags & KK_ANALYZE_GRAMS))

@@ -70,6 +70,7 @@ typedef struct kk_variants {
     size_t words_count;
     int32_t *pool;                /* code points of every key and canonical form */
     uint8_t first[0x10000 / 8];   /* bit set: a BMP code point starts some key (fast reject) */
+    uint8_t variant[0x10000 / 8]; /* bit set: a BMP code point has a canonical kanji */
 } kk_variants;
 
 kk_status kk_variants_init(kk_variants *v, kk_error *err);

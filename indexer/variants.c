@@ -110,6 +110,9 @@ static kk_status init_kanji(kk_variants *v, kk_error *err)
     }
     v->kanji_count = kk_variants_kanji_count;
     qsort(v->kanji, v->kanji_count, sizeof *v->kanji, compare_kanji);
+    for (size_t i = 0; i < v->kanji_count; i++)
+        if (v->kanji[i][0] < 0x10000)
+            v->variant[v->kanji[i][0] >> 3] |= (uint8_t)(1u << (v->kanji[i][0] & 7));
     return KK_OK;
 }
 
@@ -160,9 +163,11 @@ void kk_variants_free(kk_variants *v)
 
 /* ---- rule 1: characters ---------------------------------------------------------------- */
 
+/* Most characters have no variant: the bit set answers for them without a search (this runs on
+ * every character indexed and on every shown passage). */
 static int32_t fold_kanji(const kk_variants *v, int32_t c)
 {
-    if (c < 0x3400)
+    if (c < 0x10000 && !(v->variant[c >> 3] & (1u << (c & 7))))
         return c;
     int32_t key[2] = {c, 0};
     const int32_t(*hit)[2] = bsearch(key, v->kanji, v->kanji_count, sizeof *v->kanji,
