@@ -1,13 +1,13 @@
 /* index.c — turns passages into Xapian documents (see kk_index.h and kk_schema.h).
  *
- * Owns the mapping from a kk_passage to terms, values and stored data; the file stamps kept as
- * database metadata; and the synonym table. The terms come only from kk_analyze, the one analysis
- * path that the query tool also uses. Reading files and walking folders live elsewhere.
+ * Owns the mapping from a kk_passage to terms and values; the file stamps kept as database
+ * metadata; and the synonym table. The terms come only from kk_analyze, the one analysis path that
+ * the query tool also uses. The stored data is serialised in passage_data.c; reading files and
+ * walking folders live elsewhere.
  */
 #include "kk_index.h"
 
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,52 +296,6 @@ static void text_hash(kk_indexer *ix)
     snprintf(ix->hash, sizeof ix->hash, "%016" PRIx64, fnv1a64(norm, n));
 }
 
-/* Set key to value: a string, or null when value is NULL and the form keeps empty fields. */
-static void put_string(json_t *o, const char *key, const char *value, kk_json_form form)
-{
-    if (value)
-        json_object_set_new(o, key, json_string(value));
-    else if (form == KK_JSON_DUMP)
-        json_object_set_new(o, key, json_null());
-}
-
-char *kk_index_passage_json(const kk_document *d, size_t ordinal, kk_json_form form)
-{
-    const kk_passage *p = &d->passages[ordinal];
-    json_t *o = json_object();
-    int year = p->year ? p->year : d->year;
-    json_object_set_new(o, KK_FIELD_DOC, json_string(d->doc));
-    if (form == KK_JSON_DUMP)
-        json_object_set_new(o, KK_FIELD_PATH, json_string(d->path));
-    json_object_set_new(o, KK_FIELD_LINE, json_integer(p->line));
-    json_object_set_new(o, KK_FIELD_LINES, json_integer(p->lines));
-    json_object_set_new(o, KK_FIELD_ORDINAL, json_integer((json_int_t)ordinal));
-    put_string(o, KK_FIELD_TITLE, d->title, form);
-    put_string(o, KK_FIELD_SECTION, p->section, form);
-    put_string(o, KK_FIELD_HEADING, p->heading, form);
-    if (year)
-        json_object_set_new(o, KK_FIELD_YEAR, json_integer(year));
-    else if (form == KK_JSON_DUMP)
-        json_object_set_new(o, KK_FIELD_YEAR, json_null());
-    put_string(o, KK_FIELD_KIND, d->kind, form);
-    put_string(o, KK_FIELD_DEPT, p->dept, form);
-    put_string(o, KK_FIELD_OFFICE, p->office, form);
-    put_string(o, KK_FIELD_CITY, d->city, form);
-    if (p->n_plans > 0 || form == KK_JSON_DUMP) {
-        json_t *plans = json_array();
-        for (size_t k = 0; k < p->n_plans; k++)
-            json_array_append_new(plans, json_string(p->plans[k]));
-        json_object_set_new(o, KK_FIELD_PLANS, plans);
-    }
-    put_string(o, KK_FIELD_VERSION, p->version, form);
-    put_string(o, KK_FIELD_SPEAKER, p->speaker, form);
-    put_string(o, KK_FIELD_DATE, p->date, form);
-    json_object_set_new(o, KK_FIELD_TEXT, json_string(p->text ? p->text : ""));
-    char *s = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    return s;
-}
-
 static kk_status set_string_value(kk_indexer *ix, unsigned slot, const char *s, kk_error *err)
 {
     if (!s)
@@ -437,10 +391,11 @@ static kk_status add_passage(kk_indexer *ix, const char *file_id, const kk_docum
         st = add_passage_values(ix, d, p, ordinal, err);
     if (st != KK_OK)
         return st;
-    char *data = kk_index_passage_json(d, ordinal, KK_JSON_STORED);
-    if (!data)
-        return kk_error_set(err, KK_ENOMEM, "out of memory");
-    st = kk_xdoc_set_data(ix->xdoc, data, strlen(data), err);
+    char *data = NULL;
+    size_t len = 0;
+    st = kk_index_passage_data(d, ordinal, &data, &len, err);
+    if (st == KK_OK)
+        st = kk_xdoc_set_data(ix->xdoc, data, len, err);
     free(data);
     if (st == KK_OK)
         st = kk_db_add(ix->db, ix->xdoc, NULL, err);

@@ -16,8 +16,11 @@
  *    impact like a word's, so that a query naming a year prefers its passages;
  *  - KK_PREFIX_FILE + the file's identity on every passage of a file (delete a file's passages);
  *  - KK_PREFIX_ID + passage id, the passage's unique id ("doc:ordinal").
- * The stored data is a JSON object with the KK_FIELD_* keys; a field without a value is absent,
- * and KK_FIELD_PATH is only in --dump output.
+ * The stored data is a JSON object with the KK_FIELD_* keys but KK_FIELD_TEXT, one NUL byte, then
+ * the passage text as raw UTF-8 (kk_stored.h joins and splits it): readers parse the small JSON
+ * part only, and the phrase check reads the text without parsing anything. In the JSON a field
+ * without a value is absent; KK_FIELD_PATH is only in --dump output, which is one JSON object per
+ * passage with the text as KK_FIELD_TEXT.
  */
 #ifndef KK_SCHEMA_H
 #define KK_SCHEMA_H
@@ -79,7 +82,7 @@ enum kk_value_slot {
     KK_SLOT_ORDINAL = 7  /* passage ordinal within its document, sortable number */
 };
 
-/* Keys of the stored JSON data. */
+/* Keys of the JSON part of the stored data, and of --dump lines. */
 #define KK_FIELD_DOC "doc"         /* path relative to the indexed root */
 #define KK_FIELD_PATH "path"       /* absolute path at indexing time */
 #define KK_FIELD_LINE "line"       /* first line of the passage, from 1 */
@@ -97,13 +100,16 @@ enum kk_value_slot {
 #define KK_FIELD_VERSION "version" /* e.g. 後期基本計画（素案） for a comparison column */
 #define KK_FIELD_SPEAKER "speaker"
 #define KK_FIELD_DATE "date"
-#define KK_FIELD_TEXT "text"       /* the passage, broken lines joined */
+/* The passage, broken lines joined: in --dump lines only; stored data keeps it after the JSON
+ * and its NUL, raw (kk_stored.h). */
+#define KK_FIELD_TEXT "text"
 
 /* Database metadata keys. */
 #define KK_META_ANALYSIS "keikaku.analysis" /* KK_ANALYSIS_VERSION the index was built with */
 #define KK_META_SCHEMA "keikaku.schema"     /* KK_SCHEMA_VERSION */
 /* Bump when the fields or terms written per passage change (2: dept and office separated;
- * 3: no positions, hiragana-free bigrams, empty fields and the path left out of the data). */
-#define KK_SCHEMA_VERSION "4"
+ * 3: no positions, hiragana-free bigrams, empty fields and the path left out of the data;
+ * 4: impacts instead of counts; 5: the text stored raw after the JSON). */
+#define KK_SCHEMA_VERSION "5"
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kk_schema.h"
+#include "kk_stored.h"
 #include "query_internal.h"
 
 /* ---- stored data to kk_passage_info --------------------------------------------------------- */
@@ -51,21 +52,30 @@ static kk_status fill_plans(kk_passage_info *p, json_t *plans, kk_error *err)
     return KK_OK;
 }
 
-static kk_status info_from_json(kk_passage_info *p, const char *data, size_t len, kk_error *err);
+static kk_status info_from_data(kk_passage_info *p, const char *data, size_t len, kk_error *err);
 
 kk_status kk_passage_info_parse(const char *data, size_t len, kk_passage_info *p, kk_error *err)
 {
     memset(p, 0, sizeof *p);
-    kk_status st = info_from_json(p, data, len, err);
+    kk_status st = info_from_data(p, data, len, err);
     if (st != KK_OK)
         kk_passage_info_clear(p);
     return st;
 }
 
-static kk_status info_from_json(kk_passage_info *p, const char *data, size_t len, kk_error *err)
+static kk_status info_from_data(kk_passage_info *p, const char *data, size_t len, kk_error *err)
 {
+    kk_stored parts;
+    kk_status st = kk_stored_split(data, len, &parts, err);
+    if (st != KK_OK)
+        return st;
+    /* The text is copied, not parsed: it is most of the bytes, and jansson would lex them all. */
+    if (!(p->text = malloc(parts.text_len + 1)))
+        return kk_error_set(err, KK_ENOMEM, "out of memory");
+    memcpy(p->text, parts.text, parts.text_len);
+    p->text[parts.text_len] = '\0';
     json_error_t jerr;
-    json_t *o = json_loadb(data, len, 0, &jerr);
+    json_t *o = json_loadb(parts.json, parts.json_len, 0, &jerr);
     if (!o)
         return kk_error_set(err, KK_ECORRUPT, "stored passage data is not JSON: %s", jerr.text);
     p->doc = json_str(o, KK_FIELD_DOC);
@@ -79,17 +89,16 @@ static kk_status info_from_json(kk_passage_info *p, const char *data, size_t len
     p->version = json_str(o, KK_FIELD_VERSION);
     p->speaker = json_str(o, KK_FIELD_SPEAKER);
     p->date = json_str(o, KK_FIELD_DATE);
-    p->text = json_str(o, KK_FIELD_TEXT);
     p->line = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_LINE));
     p->lines = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_LINES));
     p->ordinal = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_ORDINAL));
     p->year = (int)json_integer_value(json_object_get(o, KK_FIELD_YEAR));
-    kk_status st = fill_plans(p, json_object_get(o, KK_FIELD_PLANS), err);
+    st = fill_plans(p, json_object_get(o, KK_FIELD_PLANS), err);
     json_decref(o);
     if (st != KK_OK)
         return st;
-    if (!p->doc || !p->text)
-        return kk_error_set(err, KK_ECORRUPT, "stored passage data lacks doc or text");
+    if (!p->doc)
+        return kk_error_set(err, KK_ECORRUPT, "stored passage data lacks doc");
     size_t n = strlen(p->doc) + 24;
     if (!(p->id = malloc(n)))
         return kk_error_set(err, KK_ENOMEM, "out of memory");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kk_schema.h"
+#include "kk_stored.h"
 
 /* Normalize text as the index does and drop white space, so that a line break or a space typed
  * inside a Japanese phrase does not decide whether it matches. Returns a new string or NULL. */
@@ -81,22 +82,47 @@ static int holds(const kk_phrase_check *c, char *const *texts, size_t n, int wit
     return 1;
 }
 
+/* The verdict of the passage text alone: 1 accept, 0 reject, -1 when the heading and title
+ * must be looked at too. A banned phrase in the text rejects whatever else holds it; the
+ * required ones found in the text accept when no banned phrase could hide in the others. */
+static int text_verdict(const kk_phrase_check *c, const char *text, int with_required)
+{
+    for (size_t k = 0; text && k < c->n_banned; k++)
+        if (strstr(text, c->banned[k]))
+            return 0;
+    if (c->n_banned > 0)
+        return -1;
+    for (size_t k = 0; with_required && k < c->n_required; k++)
+        if (!text || !strstr(text, c->required[k]))
+            return -1;
+    return 1;
+}
+
 /* The passage is indexed with its heading and its document's title, so a phrase may be found
- * in any of the three; each is checked on its own so that no match spans two of them. */
+ * in any of the three; each is checked on its own so that no match spans two of them. The text
+ * is read raw from the stored data, and the JSON part is parsed only when the text cannot
+ * decide: jansson lexes every byte it is given, and most phrases are found in the text. */
 static int accept(const char *data, size_t len, const kk_phrase_check *c, int with_required)
 {
-    static const char *const fields[KK_PHRASE_FIELDS] = {KK_FIELD_TEXT, KK_FIELD_HEADING,
-                                                         KK_FIELD_TITLE};
-    json_t *o = json_loadb(data, len, 0, NULL);
+    static const char *const json_fields[KK_PHRASE_FIELDS - 1] = {KK_FIELD_HEADING,
+                                                                 KK_FIELD_TITLE};
+    kk_stored parts;
+    if (kk_stored_split(data, len, &parts, NULL) != KK_OK)
+        return 0;
     char *texts[KK_PHRASE_FIELDS] = {0};
-    for (size_t k = 0; o && k < KK_PHRASE_FIELDS; k++) {
-        const char *t = json_string_value(json_object_get(o, fields[k]));
-        texts[k] = t ? squeezed(c->analyzer, t, strlen(t)) : NULL;
+    texts[0] = squeezed(c->analyzer, parts.text, parts.text_len);
+    int ok = text_verdict(c, texts[0], with_required);
+    if (ok < 0) {
+        json_t *o = json_loadb(parts.json, parts.json_len, 0, NULL);
+        for (size_t k = 0; o && k < KK_PHRASE_FIELDS - 1; k++) {
+            const char *t = json_string_value(json_object_get(o, json_fields[k]));
+            texts[k + 1] = t ? squeezed(c->analyzer, t, strlen(t)) : NULL;
+        }
+        ok = o && holds(c, texts, KK_PHRASE_FIELDS, with_required);
+        json_decref(o);
     }
-    int ok = o && holds(c, texts, KK_PHRASE_FIELDS, with_required);
     for (size_t k = 0; k < KK_PHRASE_FIELDS; k++)
         free(texts[k]);
-    json_decref(o);
     return ok;
 }
 

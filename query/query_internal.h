@@ -95,6 +95,30 @@ int kk_searcher_is_stopword(const kk_searcher *s, const char *word, size_t len);
 /* 1 if a unit key matches term: equal, or for a key ending in '*', a prefix of it. */
 int kk_unit_key_matches(const char *key, const char *term, size_t len);
 
+/* Copies of one passage text (copies.c). A candidate's text hash, read at most once. */
+typedef struct kk_text_hash {
+    char v[24];
+    unsigned char len;   /* 0: the passage has no hash (it is a copy of nothing) */
+    unsigned char known; /* 1 once read */
+} kk_text_hash;
+
+/* The hashes kept so far on a page. */
+typedef struct kk_copy_set {
+    kk_text_hash *v;
+    size_t n, cap;
+} kk_copy_set;
+
+/* Read docid's text hash into *h unless it is known already. */
+kk_status kk_text_hash_read(kk_searcher *s, unsigned docid, kk_text_hash *h, kk_error *err);
+
+/* 1 if set holds h already (a copy); otherwise h is added and 0 returned; -1: out of memory. */
+int kk_copy_set_add(kk_copy_set *set, const kk_text_hash *h);
+void kk_copy_set_free(kk_copy_set *set);
+
+/* Add to h->also, at most max, the other documents holding the text with hash *hash. */
+kk_status kk_copies_find(kk_searcher *s, kk_hit *h, unsigned docid, const kk_text_hash *hash,
+                         size_t max, kk_error *err);
+
 /* Highlight: the spans of text whose analysed terms belong to the query's units (words, and
  * bigrams where at least two consecutive ones match or the unit has only one). *marks is
  * malloc'd, sorted and not overlapping; the caller frees it. */

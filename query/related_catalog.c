@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kk_schema.h"
+#include "kk_stored.h"
 
 /* Separator of section path levels in the stored data (kk_schema.h KK_FIELD_SECTION). */
 #define SECTION_SEP " › "
@@ -320,17 +321,21 @@ static kk_status read_passage(kk_db *db, unsigned docid, rel_passage *p, kk_erro
     kk_status st = kk_db_get_data(db, docid, &data, &len, err);
     if (st != KK_OK)
         return st;
-    json_t *o = json_loadb(data, len, 0, NULL);
-    free(data);
-    if (!o)
-        return kk_error_set(err, KK_ECORRUPT, "stored data of document %u is not JSON", docid);
+    kk_stored parts;
+    st = kk_stored_split(data, len, &parts, err);
+    json_t *o = st == KK_OK ? json_loadb(parts.json, parts.json_len, 0, NULL) : NULL;
     memset(p, 0, sizeof *p);
     p->docid = docid;
     p->group = -1;
+    p->text = o ? dup_n(parts.text, parts.text_len) : NULL;
+    free(data);
+    if (st != KK_OK)
+        return st;
+    if (!o)
+        return kk_error_set(err, KK_ECORRUPT, "stored data of document %u is not JSON", docid);
     p->doc = json_dup(o, KK_FIELD_DOC);
     p->section = json_dup(o, KK_FIELD_SECTION);
     p->version = json_dup(o, KK_FIELD_VERSION);
-    p->text = json_dup(o, KK_FIELD_TEXT);
     p->line = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_LINE));
     p->year = (int)json_integer_value(json_object_get(o, KK_FIELD_YEAR));
     long long ordinal = (long long)json_integer_value(json_object_get(o, KK_FIELD_ORDINAL));

@@ -3,12 +3,12 @@
  * Owns the ranking policy around BM25 (whose parameters the index holds, kk_schema.h): passages
  * holding every content word come first; when they are too few, passages holding some of them
  * follow, ordered by how many they hold and then by weight. Copies of one passage text are shown
- * once with their other sources.
+ * once with their other sources (copies.c).
  * Reading the stored JSON of a hit and computing highlights and snippets happen here too.
  */
 #include "query_internal.h"
 
-#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +23,12 @@
 #define KK_MAX_OFFSET 100000
 #define KK_MAX_ALSO 10
 
+/* Matches fetched beyond a page, for the copies dropped from it (copies.c): a quarter of it,
+ * and one; when more are dropped, the search runs again with twice as many. Each extra match
+ * asked for slows Xapian's matcher (on the minutes, 0 extra cost 4 % less CPU than 10 over the
+ * bench queries, refetches included). */
+#define KK_COPY_SLACK(want) ((want) / 4 + 1)
+
 typedef struct candidate {
     kk_xresults *from;
     size_t index;
@@ -30,7 +36,7 @@ typedef struct candidate {
     double weight;
     double coord;     /* summed idf of the content units held (relaxed matches only) */
     int relaxed;
-    unsigned collapsed;
+    kk_text_hash hash; /* read when the candidate is looked at for copies */
 } candidate;
 
 typedef struct run {
@@ -62,7 +68,7 @@ static void init_opts(kk_search_opts *o, unsigned max, kk_built_query *q, int st
 {
     kk_ranked_opts_init(o);
     o->max = max;
-    o->collapse_slot = KK_SLOT_TEXTHASH;
+    o->lazy_data = 1; /* only the page's texts are read, in make_hit */
     if (!kk_phrase_check_empty(&q->phrases)) {
         o->accept = strict ? kk_phrase_accept : kk_phrase_accept_unbanned;
         o->accept_ctx = &q->phrases;
@@ -79,8 +85,8 @@ static kk_status collect(run *r, kk_xresults *res, int relaxed, kk_error *err)
         for (size_t j = 0; st == KK_OK && j < r->n && relaxed; j++)
             seen |= r->c[j].docid == h.docid;
         if (st == KK_OK && !seen)
-            st = push_candidate(r, (candidate){res, k, h.docid, h.weight, 0, relaxed,
-                                               h.collapse_count}, err);
+            st = push_candidate(r, (candidate){res, k, h.docid, h.weight, 0, relaxed, {{0}, 0, 0}},
+                                err);
     }
     return st;
 }
@@ -161,6 +167,28 @@ static int by_coordination(const void *a, const void *b)
     return x->weight > y->weight ? -1 : x->weight < y->weight;
 }
 
+/* Drop each candidate whose text an earlier one holds, in rank order, until want distinct ones
+ * are kept; the rest are dropped unread, as no page reaches them. */
+static kk_status drop_copies(run *r, size_t want, kk_error *err)
+{
+    kk_copy_set seen = {0};
+    size_t kept = 0;
+    kk_status st = KK_OK;
+    for (size_t k = 0; st == KK_OK && k < r->n && kept < want; k++) {
+        candidate c = r->c[k];
+        st = kk_text_hash_read(r->s, c.docid, &c.hash, err);
+        int copy = st == KK_OK ? kk_copy_set_add(&seen, &c.hash) : 0;
+        if (copy < 0)
+            st = kk_error_set(err, KK_ENOMEM, "out of memory");
+        else if (st == KK_OK && !copy)
+            r->c[kept++] = c;
+    }
+    kk_copy_set_free(&seen);
+    if (st == KK_OK)
+        r->n = kept;
+    return st;
+}
+
 static kk_status search_relaxed(run *r, unsigned want, kk_error *err)
 {
     kk_search_opts o;
@@ -174,18 +202,29 @@ static kk_status search_relaxed(run *r, unsigned want, kk_error *err)
         st = coordinate(r, first, err);
     if (st == KK_OK && r->n > first)
         qsort(r->c + first, r->n - first, sizeof *r->c, by_coordination);
-    return st;
+    return st == KK_OK ? drop_copies(r, want, err) : st;
 }
 
 /* The strict search: every match must hold all units and pass the phrase check, which Xapian
  * applies to each match that could enter the page. */
 static kk_status search_strict(run *r, unsigned want, kk_hits *hits, kk_error *err)
 {
-    kk_search_opts o;
-    init_opts(&o, want, &r->q, 1);
-    kk_status st = kk_db_search(r->s->db, r->q.strict, &o, &r->strict, err);
-    if (st == KK_OK)
-        st = collect(r, r->strict, 0, err);
+    kk_status st = KK_OK;
+    for (unsigned max = want + KK_COPY_SLACK(want);; max *= 2) {
+        kk_search_opts o;
+        init_opts(&o, max, &r->q, 1);
+        st = kk_db_search(r->s->db, r->q.strict, &o, &r->strict, err);
+        if (st == KK_OK)
+            st = collect(r, r->strict, 0, err);
+        if (st == KK_OK)
+            st = drop_copies(r, want, err);
+        if (st != KK_OK || r->n >= want || kk_xresults_size(r->strict) < max)
+            break;
+        kk_xresults_free(r->strict); /* copies took places on the page: fetch more */
+        r->strict = NULL;
+        r->n = 0;
+    }
+    /* copies left in the estimate: Xapian's own collapse only estimates them too */
     hits->total = r->strict ? kk_xresults_estimated(r->strict) : 0;
     return st;
 }
@@ -210,8 +249,10 @@ static kk_status search_strict_checked(run *r, unsigned want, kk_hits *hits, kk_
         st = kk_xresults_hit(r->strict, checked, &h, err);
         if (st == KK_OK && kk_phrase_accept(h.data, h.data_len, &r->q.phrases))
             st = push_candidate(r, (candidate){r->strict, checked, h.docid, h.weight, 0, 0,
-                                               h.collapse_count}, err);
+                                               {{0}, 0, 0}}, err);
     }
+    if (st == KK_OK)
+        st = drop_copies(r, want, err);
     if (st == KK_OK && r->n < want && size == o.max) { /* unchecked matches remain */
         kk_xresults_free(r->strict);
         r->strict = NULL;
@@ -260,59 +301,6 @@ static kk_status fill_fields(kk_hit *h, const char *data, size_t len, kk_error *
     return KK_OK;
 }
 
-typedef struct also_ctx {
-    kk_hit *h;
-    kk_searcher *s;
-    unsigned self;
-} also_ctx;
-
-static kk_status add_also(kk_hit *h, const char *data, size_t len)
-{
-    kk_passage_info p;
-    if (kk_passage_info_parse(data, len, &p, NULL) != KK_OK)
-        return KK_OK; /* a damaged copy is left out of the list, not fatal to the search */
-    kk_source *more = realloc(h->also, (h->n_also + 1) * sizeof *more);
-    if (more) {
-        h->also = more;
-        more[h->n_also++] = (kk_source){p.doc, p.line};
-        p.doc = NULL;
-    }
-    kk_passage_info_clear(&p);
-    return more ? KK_OK : KK_ENOMEM;
-}
-
-/* The other documents holding the same passage text (collapsed away by the search). */
-static kk_status find_copies(kk_searcher *s, kk_hit *h, unsigned docid, kk_error *err)
-{
-    char *hash = NULL;
-    size_t len = 0;
-    kk_status st = kk_db_get_value(s->db, docid, KK_SLOT_TEXTHASH, &hash, &len, err);
-    if (st != KK_OK || len == 0) {
-        free(hash);
-        return st;
-    }
-    char term[32];
-    snprintf(term, sizeof term, "%s%.*s", KK_PREFIX_HASH, (int)len, hash);
-    free(hash);
-    kk_xquery *q = NULL;
-    kk_xresults *res = NULL;
-    kk_search_opts o;
-    kk_ranked_opts_init(&o);
-    o.max = KK_MAX_ALSO + 1;
-    st = kk_xquery_term(term, strlen(term), 1, &q, err);
-    if (st == KK_OK)
-        st = kk_db_search(s->db, q, &o, &res, err);
-    for (size_t k = 0; st == KK_OK && k < kk_xresults_size(res); k++) {
-        kk_xhit x;
-        st = kk_xresults_hit(res, k, &x, err);
-        if (st == KK_OK && x.docid != docid)
-            st = add_also(h, x.data, x.data_len);
-    }
-    kk_xresults_free(res);
-    kk_xquery_free(q);
-    return st;
-}
-
 static kk_status make_hit(run *r, const candidate *c, kk_hit *h, unsigned rank, kk_error *err)
 {
     kk_xhit x;
@@ -327,8 +315,8 @@ static kk_status make_hit(run *r, const candidate *c, kk_hit *h, unsigned rank, 
     if (st == KK_OK)
         st = kk_make_snippet(h->text, h->marks, h->n_marks, &h->snippet, &h->snippet_marks,
                              &h->n_snippet_marks, err);
-    if (st == KK_OK && c->collapsed)
-        st = find_copies(r->s, h, c->docid, err);
+    if (st == KK_OK) /* drop_copies has read the hash of every candidate kept */
+        st = kk_copies_find(r->s, h, c->docid, &c->hash, KK_MAX_ALSO, err);
     return st;
 }
 

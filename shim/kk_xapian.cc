@@ -351,7 +351,11 @@ kk_status kk_db_get_value(kk_db *db, unsigned docid, unsigned slot, char **out, 
     return kk_shim_guard(err, "reading a value of a document", nullptr, [&] {
         kk_shim_require(out != nullptr, "NULL out");
         std::string value;
-        kk_shim_read_retry(db, [&] { value = fetch_document(db, docid).get_value(slot); });
+        Xapian::Database &d = readable(db);
+        kk_shim_read_retry(db, [&] {
+            if (docid != 0)
+                value = d.get_document(docid, Xapian::DOC_ASSUME_VALID).get_value(slot);
+        });
         give_copy(value, out, len);
         return KK_OK;
     });

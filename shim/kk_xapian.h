@@ -74,7 +74,9 @@ kk_status kk_db_delete(kk_db *db, const char *term, size_t len, kk_error *err);
  * KK_ENOTFOUND if there is no such document. */
 kk_status kk_db_get_data(kk_db *db, unsigned docid, char **out, size_t *len, kk_error *err);
 
-/* The value in a slot of a document; *out malloc'd (caller frees), empty when unset. */
+/* The value in a slot of a document; *out malloc'd (caller frees), empty when unset or when
+ * there is no such document (the value is read without first checking that the document exists,
+ * which was most of the cost). */
 kk_status kk_db_get_value(kk_db *db, unsigned docid, unsigned slot, char **out, size_t *len,
                           kk_error *err);
 

@@ -1,6 +1,7 @@
 /* test_e2e.c — end to end on the bundled corpus: index corpus/ into a temporary database with
  * the indexing job, search it with the query library, and check real results, the JSON contract,
- * filters, and that reindexing neither duplicates nor loses passages. */
+ * filters, the layout of the stored data, and that reindexing neither duplicates nor loses
+ * passages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "kk_json.h"
+#include "kk_passage.h"
 #include "kk_query.h"
 #include "kk_run.h"
 #include "kk_schema.h"
@@ -136,6 +138,48 @@ static void test_json_contract(void **state)
     kk_hits_free(h);
 }
 
+/* Stored data is the JSON of the fields without the text, a NUL, then the text raw
+ * (kk_schema.h); what a reader gets back from it is that text. */
+static void test_stored_data_layout(void **state)
+{
+    fixture *f = *state;
+    kk_db *db = NULL;
+    assert_int_equal(kk_db_open_read(f->db, &db, NULL), KK_OK);
+    for (unsigned docid = 1; docid <= 40; docid++) {
+        char *data = NULL;
+        size_t len = 0;
+        assert_int_equal(kk_db_get_data(db, docid, &data, &len, NULL), KK_OK);
+        const char *nul = memchr(data, '\0', len);
+        assert_non_null(nul);
+        size_t json_len = (size_t)(nul - data), text_len = len - json_len - 1;
+        assert_true(text_len > 0);
+        assert_int_equal(strlen(nul + 1), text_len); /* the text holds no NUL of its own */
+        json_t *o = json_loadb(data, json_len, 0, NULL);
+        assert_non_null(o);
+        assert_non_null(json_object_get(o, KK_FIELD_DOC));
+        assert_null(json_object_get(o, KK_FIELD_TEXT));
+        json_decref(o);
+        kk_passage_info p;
+        assert_int_equal(kk_passage_info_parse(data, len, &p, NULL), KK_OK);
+        assert_string_equal(p.text, nul + 1);
+        kk_passage_info_clear(&p);
+        free(data);
+    }
+    kk_db_free(db);
+}
+
+/* Schema 4 stored the text inside the JSON: such data is refused as corrupt, not misread. */
+static void test_old_stored_data_is_corrupt(void **state)
+{
+    (void)state;
+    const char *old = "{\"doc\":\"a.txt\",\"line\":1,\"ordinal\":0,\"text\":\"公園\"}";
+    kk_passage_info p;
+    kk_error err = {0};
+    assert_int_equal(kk_passage_info_parse(old, strlen(old), &p, &err), KK_ECORRUPT);
+    assert_non_null(strstr(err.message, "index the documents again"));
+    assert_null(p.text);
+}
+
 static void test_no_result_is_not_an_error(void **state)
 {
     kk_hits *h = search(*state, "ズヴェズダチェルノボグ", 10);
@@ -234,6 +278,8 @@ int main(void)
         cmocka_unit_test(test_word_broken_across_lines_is_found),
         cmocka_unit_test(test_bulletin_article_found_by_body_words),
         cmocka_unit_test(test_json_contract),
+        cmocka_unit_test(test_stored_data_layout),
+        cmocka_unit_test(test_old_stored_data_is_corrupt),
         cmocka_unit_test(test_no_result_is_not_an_error),
         cmocka_unit_test(test_malformed_query_fails_with_message),
         cmocka_unit_test(test_missing_database_says_how_to_create_one),

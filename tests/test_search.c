@@ -290,6 +290,41 @@ static void test_phrase_found_past_the_first_matches(void **state)
     kt_remove_tree(dir);
 }
 
+/* The text of a document's later passage does not repeat its title: a phrase of the title is
+ * checked on the title (stored apart from the text), both to find the passage and to exclude it. */
+static void test_phrase_in_title_not_text(void **state)
+{
+    (void)state;
+    char dir[256], docs[300], db[300], path[400];
+    assert_int_equal(kt_tempdir(dir, sizeof dir, "title"), 0);
+    snprintf(docs, sizeof docs, "%s/docs", dir);
+    snprintf(db, sizeof db, "%s/db", dir);
+    assert_int_equal(mkdir(docs, 0700), 0);
+    snprintf(path, sizeof path, "%s/tank.txt", docs);
+    assert_int_equal(kt_write_text(path, "雨水タンクの設置補助\n\n１　対象\n\n"
+                                         "市内に住宅を所有する方が対象です。\n\n２　申請\n\n"
+                                         "工事の前に申請書を提出してください。\n"), 0);
+    const char *roots[] = {docs};
+    kt_index(db, roots, 1, NULL);
+    kk_searcher *s = kt_open(db);
+    const char *queries[] = {"\"雨水タンクの設置\"", "申請書 -\"雨水タンクの設置\""};
+    for (size_t k = 0; k < 2; k++) {
+        kk_search_request req = {queries[k], 0, 20, 0};
+        kk_hits *h = NULL;
+        kk_error err = {0};
+        if (kk_search(s, &req, &h, &err) != KK_OK)
+            fail_msg("search: %s", err.message);
+        size_t found = 0;
+        for (size_t i = 0; i < h->n; i++)
+            found += strstr(h->hits[i].text, "申請書") && !strstr(h->hits[i].text, "雨水タンク");
+        assert_int_equal(found, k == 0); /* found by its title, then excluded by it */
+        assert_int_equal(h->relaxed, 0);
+        kk_hits_free(h);
+    }
+    kk_searcher_free(s);
+    kt_remove_tree(dir);
+}
+
 static void test_exclusions_are_not_content(void **state)
 {
     /* An excluded word is not something the hits should hold: 公園 -花火 has one content unit,
@@ -329,6 +364,47 @@ static void test_same_text_shown_once_with_both_sources(void **state)
     const char *other = strcmp(hit->doc, "copy_a.txt") == 0 ? "copy_b.txt" : "copy_a.txt";
     assert_string_equal(hit->also[0].doc, other);
     kk_hits_free(h);
+}
+
+/* Copies are dropped after the search, from the matches fetched for the page: when they take
+ * more places than the margin fetched with it, the search fetches more, and a page of two shows
+ * the text once and the other passage. Each page is counted from the best match. */
+static void test_copies_do_not_crowd_the_page(void **state)
+{
+    (void)state;
+    char dir[256], docs[300], db[300], path[400];
+    assert_int_equal(kt_tempdir(dir, sizeof dir, "copies"), 0);
+    snprintf(docs, sizeof docs, "%s/docs", dir);
+    snprintf(db, sizeof db, "%s/db", dir);
+    assert_int_equal(mkdir(docs, 0700), 0);
+    for (int k = 0; k < 25; k++) {
+        snprintf(path, sizeof path, "%s/copy%02d.txt", docs, k);
+        assert_int_equal(kt_write_text(path, "盆踊り大会を開きます。盆踊り大会の会場は公園です。\n"), 0);
+    }
+    snprintf(path, sizeof path, "%s/other.txt", docs);
+    assert_int_equal(kt_write_text(path, "夏祭りの予定。商店会の夜店、花火の打ち上げ、子ども神輿、"
+                                         "そして最後に盆踊りで締めくくります。\n"), 0);
+    const char *roots[] = {docs};
+    kt_index(db, roots, 1, NULL);
+    kk_searcher *s = NULL;
+    kk_error err = {0};
+    if (kk_searcher_open(db, &s, &err) != KK_OK)
+        fail_msg("open: %s", err.message);
+    for (unsigned offset = 0; offset <= 1; offset++) {
+        kk_search_request req = {"盆踊り", offset, 2 - offset, 0};
+        kk_hits *h = NULL;
+        if (kk_search(s, &req, &h, &err) != KK_OK)
+            fail_msg("search: %s", err.message);
+        assert_int_equal(h->n, 2 - offset);
+        assert_string_equal(h->hits[h->n - 1].doc, "other.txt");
+        if (offset == 0) {
+            assert_non_null(strstr(h->hits[0].doc, "copy"));
+            assert_int_equal(h->hits[0].n_also, 10); /* KK_MAX_ALSO of the 24 others */
+        }
+        kk_hits_free(h);
+    }
+    kk_searcher_free(s);
+    kt_remove_tree(dir);
 }
 
 static void test_highlights_cover_the_match(void **state)
@@ -410,9 +486,11 @@ int main(void)
         cmocka_unit_test(test_phrase_and_exclusion),
         cmocka_unit_test(test_phrase_is_checked_on_the_text),
         cmocka_unit_test(test_phrase_found_past_the_first_matches),
+        cmocka_unit_test(test_phrase_in_title_not_text),
         cmocka_unit_test(test_exclusions_are_not_content),
         cmocka_unit_test(test_nothing_to_search_for_is_an_error),
         cmocka_unit_test(test_same_text_shown_once_with_both_sources),
+        cmocka_unit_test(test_copies_do_not_crowd_the_page),
         cmocka_unit_test(test_highlights_cover_the_match),
         cmocka_unit_test(test_snippet_shows_where_the_words_meet),
         cmocka_unit_test(test_marks_fall_on_the_match),

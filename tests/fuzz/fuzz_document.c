@@ -1,12 +1,12 @@
 /* fuzz_document.c — libFuzzer harness for the document readers: decoding, markup stripping,
- * plain-text, minutes and CSV splitting, the long-passage cut, metadata, and the stored JSON.
+ * plain-text, minutes and CSV splitting, the long-passage cut, metadata, and the stored data.
  *
  * The first input byte chooses the path: 0 kk_document_from_text (already UTF-8, the splitters
  * alone); 1 a .txt file, 2 a .csv file, 3 an .html file read by kk_document_read (bytes through
  * the decoder: BOMs, UTF-16, Shift_JIS, EUC-JP, binary, NULs). The rest is the content. On
  * success every passage must be non-empty valid UTF-8 of at most twice KK_PASSAGE_MAX_CHARS
- * characters with a line from 1, and must serialise to JSON; any failure must carry a message.
- * Violations abort, so libFuzzer keeps the input.
+ * characters with a line from 1, must serialise to JSON and to stored data that splits back into
+ * its text; any failure must carry a message. Violations abort, so libFuzzer keeps the input.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 
 #include "kk_document.h"
 #include "kk_index.h"
+#include "kk_stored.h"
 #include "kk_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,6 +46,14 @@ static void check_document(const kk_document *d)
         char *json = kk_index_passage_json(d, k, k % 2 ? KK_JSON_DUMP : KK_JSON_STORED);
         check(json != NULL, "passage does not serialise to JSON");
         free(json);
+        char *stored = NULL;
+        size_t len = 0;
+        kk_stored parts;
+        check(kk_index_passage_data(d, k, &stored, &len, NULL) == KK_OK
+                  && kk_stored_split(stored, len, &parts, NULL) == KK_OK
+                  && parts.text_len == n && memcmp(parts.text, p->text, n) == 0,
+              "stored data does not split back into the passage text");
+        free(stored);
     }
 }
 
