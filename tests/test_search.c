@@ -250,35 +250,55 @@ static void test_phrase_is_checked_on_the_text(void **state)
     kk_hits_free(h);
 }
 
+/* A test's own corpus: files written into docs, indexed into db, both under dir. */
+typedef struct scratch {
+    char dir[256], docs[300], db[300];
+} scratch;
+
+static void scratch_make(scratch *x, const char *tag)
+{
+    assert_int_equal(kt_tempdir(x->dir, sizeof x->dir, tag), 0);
+    snprintf(x->docs, sizeof x->docs, "%s/docs", x->dir);
+    snprintf(x->db, sizeof x->db, "%s/db", x->dir);
+    assert_int_equal(mkdir(x->docs, 0700), 0);
+}
+
+static void scratch_write(const scratch *x, const char *name, const char *text)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s", x->docs, name);
+    assert_int_equal(kt_write_text(path, text), 0);
+}
+
+/* Index the files written so far and open a searcher on them. */
+static kk_searcher *scratch_index(const scratch *x)
+{
+    const char *roots[] = {x->docs};
+    kt_index(x->db, roots, 1, NULL);
+    return kt_open(x->db);
+}
+
 /* A phrase whose words are common but whose wording is rare: the 60 best-ranked matches all
  * fail the check (the one that holds it ranks last on its words), and the search still finds it
  * and counts it alone. */
 static void test_phrase_found_past_the_first_matches(void **state)
 {
     (void)state;
-    char dir[256], docs[300], db[300], path[400];
-    assert_int_equal(kt_tempdir(dir, sizeof dir, "phrase"), 0);
-    snprintf(docs, sizeof docs, "%s/docs", dir);
-    snprintf(db, sizeof db, "%s/db", dir);
-    assert_int_equal(mkdir(docs, 0700), 0);
+    scratch x;
+    scratch_make(&x, "phrase");
     for (int k = 0; k < 60; k++) {
-        char text[128]; /* each its own text: copies would be collapsed into one match */
-        snprintf(path, sizeof path, "%s/decoy%02d.txt", docs, k);
+        char name[32], text[128]; /* each its own text: copies would be shown as one match */
+        snprintf(name, sizeof name, "decoy%02d.txt", k);
         snprintf(text, sizeof text, "公園の清掃（第%d回）。花火の片付け。公園と花火。\n", k);
-        assert_int_equal(kt_write_text(path, text), 0);
+        scratch_write(&x, name, text);
     }
-    snprintf(path, sizeof path, "%s/answer.txt", docs);
-    assert_int_equal(kt_write_text(path, "夜の公園で花火をしてもよいかという問い合わせが多い。"
-                                         "消防への届出を案内している。\n"), 0);
-    const char *roots[] = {docs};
-    kt_index(db, roots, 1, NULL);
-    kk_searcher *s = NULL;
-    kk_error err = {0};
-    if (kk_searcher_open(db, &s, &err) != KK_OK)
-        fail_msg("open: %s", err.message);
+    scratch_write(&x, "answer.txt", "夜の公園で花火をしてもよいかという問い合わせが多い。"
+                                    "消防への届出を案内している。\n");
+    kk_searcher *s = scratch_index(&x);
     for (unsigned limit = 1; limit <= 20; limit += 19) {
         kk_search_request req = {"\"公園で花火\"", 0, limit, 0};
         kk_hits *h = NULL;
+        kk_error err = {0};
         if (kk_search(s, &req, &h, &err) != KK_OK)
             fail_msg("search: %s", err.message);
         assert_int_equal(h->n, 1);
@@ -287,7 +307,7 @@ static void test_phrase_found_past_the_first_matches(void **state)
         kk_hits_free(h);
     }
     kk_searcher_free(s);
-    kt_remove_tree(dir);
+    kt_remove_tree(x.dir);
 }
 
 /* The text of a document's later passage does not repeat its title: a phrase of the title is
@@ -295,18 +315,12 @@ static void test_phrase_found_past_the_first_matches(void **state)
 static void test_phrase_in_title_not_text(void **state)
 {
     (void)state;
-    char dir[256], docs[300], db[300], path[400];
-    assert_int_equal(kt_tempdir(dir, sizeof dir, "title"), 0);
-    snprintf(docs, sizeof docs, "%s/docs", dir);
-    snprintf(db, sizeof db, "%s/db", dir);
-    assert_int_equal(mkdir(docs, 0700), 0);
-    snprintf(path, sizeof path, "%s/tank.txt", docs);
-    assert_int_equal(kt_write_text(path, "雨水タンクの設置補助\n\n１　対象\n\n"
-                                         "市内に住宅を所有する方が対象です。\n\n２　申請\n\n"
-                                         "工事の前に申請書を提出してください。\n"), 0);
-    const char *roots[] = {docs};
-    kt_index(db, roots, 1, NULL);
-    kk_searcher *s = kt_open(db);
+    scratch x;
+    scratch_make(&x, "title");
+    scratch_write(&x, "tank.txt", "雨水タンクの設置補助\n\n１　対象\n\n"
+                                  "市内に住宅を所有する方が対象です。\n\n２　申請\n\n"
+                                  "工事の前に申請書を提出してください。\n");
+    kk_searcher *s = scratch_index(&x);
     const char *queries[] = {"\"雨水タンクの設置\"", "申請書 -\"雨水タンクの設置\""};
     for (size_t k = 0; k < 2; k++) {
         kk_search_request req = {queries[k], 0, 20, 0};
@@ -322,7 +336,7 @@ static void test_phrase_in_title_not_text(void **state)
         kk_hits_free(h);
     }
     kk_searcher_free(s);
-    kt_remove_tree(dir);
+    kt_remove_tree(x.dir);
 }
 
 static void test_exclusions_are_not_content(void **state)
@@ -372,24 +386,17 @@ static void test_same_text_shown_once_with_both_sources(void **state)
 static void test_copies_do_not_crowd_the_page(void **state)
 {
     (void)state;
-    char dir[256], docs[300], db[300], path[400];
-    assert_int_equal(kt_tempdir(dir, sizeof dir, "copies"), 0);
-    snprintf(docs, sizeof docs, "%s/docs", dir);
-    snprintf(db, sizeof db, "%s/db", dir);
-    assert_int_equal(mkdir(docs, 0700), 0);
+    scratch x;
+    scratch_make(&x, "copies");
     for (int k = 0; k < 25; k++) {
-        snprintf(path, sizeof path, "%s/copy%02d.txt", docs, k);
-        assert_int_equal(kt_write_text(path, "盆踊り大会を開きます。盆踊り大会の会場は公園です。\n"), 0);
+        char name[32];
+        snprintf(name, sizeof name, "copy%02d.txt", k);
+        scratch_write(&x, name, "盆踊り大会を開きます。盆踊り大会の会場は公園です。\n");
     }
-    snprintf(path, sizeof path, "%s/other.txt", docs);
-    assert_int_equal(kt_write_text(path, "夏祭りの予定。商店会の夜店、花火の打ち上げ、子ども神輿、"
-                                         "そして最後に盆踊りで締めくくります。\n"), 0);
-    const char *roots[] = {docs};
-    kt_index(db, roots, 1, NULL);
-    kk_searcher *s = NULL;
+    scratch_write(&x, "other.txt", "夏祭りの予定。商店会の夜店、花火の打ち上げ、子ども神輿、"
+                                   "そして最後に盆踊りで締めくくります。\n");
+    kk_searcher *s = scratch_index(&x);
     kk_error err = {0};
-    if (kk_searcher_open(db, &s, &err) != KK_OK)
-        fail_msg("open: %s", err.message);
     for (unsigned offset = 0; offset <= 1; offset++) {
         kk_search_request req = {"盆踊り", offset, 2 - offset, 0};
         kk_hits *h = NULL;
@@ -404,7 +411,7 @@ static void test_copies_do_not_crowd_the_page(void **state)
         kk_hits_free(h);
     }
     kk_searcher_free(s);
-    kt_remove_tree(dir);
+    kt_remove_tree(x.dir);
 }
 
 static void test_highlights_cover_the_match(void **state)
