@@ -75,6 +75,8 @@ typedef struct bulk {
     unsigned *done[KK_MAX_LEVELS]; /* levels below top: shards finished, per group */
     pthread_mutex_t mu;            /* guards next, done, failed, err; also the job's lock */
     size_t next;                   /* next chunk to take */
+    char *dict;                    /* the record dictionary every shard packs with */
+    size_t dict_len;
     kk_status failed;              /* the first worker error, which stops every worker */
     kk_error err;
 } bulk;
@@ -324,6 +326,8 @@ static void *work(void *arg)
     worker *w = arg;
     kk_error err = {0};
     kk_status st = kk_indexer_new_for_shards(&w->ix, &err);
+    if (st == KK_OK)
+        st = kk_indexer_set_dictionary(w->ix, w->b->dict, w->b->dict_len, &err);
     for (size_t c; st == KK_OK && (c = take_chunk(w->b)) != SIZE_MAX;) {
         st = write_chunk(w, c, &err);
         if (st == KK_OK)
@@ -371,7 +375,8 @@ static kk_status run_workers(bulk *b, kk_error *err)
 
 /* ---- the build ----------------------------------------------------------------------------- */
 
-/* The shard holding what is not a passage: synonyms and the analysis version. */
+/* The shard holding what is not a passage: synonyms, the analysis version and the record
+ * dictionary. */
 static kk_status write_meta(bulk *b, char *path, size_t n, kk_error *err)
 {
     snprintf(path, n, "%s/meta", b->dir);
@@ -379,6 +384,8 @@ static kk_status write_meta(bulk *b, char *path, size_t n, kk_error *err)
     kk_status st = kk_indexer_new_for_shards(&ix, err);
     if (st == KK_OK)
         st = kk_indexer_shard_start(ix, path, err);
+    if (st == KK_OK)
+        st = kk_indexer_set_dictionary(ix, b->dict, b->dict_len, err);
     if (st == KK_OK)
         st = kk_job_load_synonyms(b->j->opts, ix, err);
     kk_status done = ix ? kk_indexer_shard_finish(ix, st == KK_OK ? err : NULL) : KK_OK;
@@ -422,6 +429,8 @@ static kk_status build(bulk *b, kk_error *err)
     if (st == KK_OK)
         st = plan_levels(b, err);
     if (st == KK_OK)
+        st = kk_job_train_dictionary(b->j, &b->dict, &b->dict_len, err);
+    if (st == KK_OK)
         st = write_meta(b, meta, sizeof meta, err);
     if (st == KK_OK)
         st = run_workers(b, err);
@@ -462,6 +471,7 @@ kk_status kk_bulk_build(kk_job *j, int *built, kk_error *err)
     pthread_mutex_destroy(&b.mu);
     release_scratch(&b, fd);
     free(b.chunks);
+    free(b.dict);
     for (size_t k = 0; k < KK_MAX_LEVELS; k++)
         free(b.done[k]);
     *built = st == KK_OK;

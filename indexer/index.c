@@ -14,6 +14,7 @@
 
 #include "kk_analysis.h"
 #include "kk_impact.h"
+#include "kk_record.h"
 #include "kk_schema.h"
 #include "kk_text.h"
 #include "kk_xapian.h"
@@ -40,6 +41,7 @@ struct kk_indexer {
     kk_buf body;    /* scratch for the terms of a passage text */
     term_cache heading, title;
     kk_impacts impacts; /* the ranked terms of the passage being added */
+    kk_record_codec *codec; /* packs the stored data with the database's dictionary */
     int in_batch;
     int shard;      /* writing scratch shards of a first build: no earlier passages to replace */
     char hash[17];  /* hash of the passage text being added (text_hash) */
@@ -94,6 +96,8 @@ static kk_status indexer_new(kk_indexer **out, kk_error *err)
     kk_status st = kk_analyzer_new(&(*out)->analyzer, err);
     if (st == KK_OK)
         st = kk_xdoc_new(&(*out)->xdoc, err);
+    if (st == KK_OK)
+        st = kk_record_codec_new(NULL, 0, &(*out)->codec, err);
     if (st != KK_OK) {
         kk_indexer_free(*out);
         *out = NULL;
@@ -112,6 +116,11 @@ kk_status kk_indexer_open(const char *path, unsigned lock_wait_ms, kk_indexer **
         st = check_analysis_version(ix, path, err);
     if (st == KK_OK)
         st = kk_db_commit(ix->db, err);
+    if (st == KK_OK) {
+        kk_record_codec_free(ix->codec);
+        ix->codec = NULL;
+        st = kk_record_codec_load(ix->db, &ix->codec, err);
+    }
     if (st != KK_OK) {
         kk_indexer_free(ix);
         return st;
@@ -139,6 +148,22 @@ kk_status kk_indexer_shard_start(kk_indexer *ix, const char *path, kk_error *err
     return st;
 }
 
+kk_status kk_indexer_set_dictionary(kk_indexer *ix, const char *dict, size_t len,
+                                    kk_error *err)
+{
+    kk_record_codec *c = NULL;
+    kk_status st = kk_record_codec_new(dict, len, &c, err);
+    if (st == KK_OK && ix->db && len)
+        st = kk_db_set_metadata(ix->db, KK_META_DICT, dict, len, err);
+    if (st != KK_OK) {
+        kk_record_codec_free(c);
+        return st;
+    }
+    kk_record_codec_free(ix->codec);
+    ix->codec = c;
+    return KK_OK;
+}
+
 kk_status kk_indexer_shard_finish(kk_indexer *ix, kk_error *err)
 {
     kk_status st = ix->db ? kk_db_commit(ix->db, err) : KK_OK;
@@ -163,6 +188,7 @@ void kk_indexer_free(kk_indexer *ix)
     kk_buf_free(&ix->title.source);
     kk_buf_free(&ix->title.terms);
     kk_impacts_free(&ix->impacts);
+    kk_record_codec_free(ix->codec);
     free(ix->outdated);
     free(ix);
 }
@@ -392,10 +418,13 @@ static kk_status add_passage(kk_indexer *ix, const char *file_id, const kk_docum
     if (st != KK_OK)
         return st;
     char *data = NULL;
-    size_t len = 0;
+    const char *packed = NULL;
+    size_t len = 0, packed_len = 0;
     st = kk_index_passage_data(d, ordinal, &data, &len, err);
     if (st == KK_OK)
-        st = kk_xdoc_set_data(ix->xdoc, data, len, err);
+        st = kk_record_pack(ix->codec, data, len, &packed, &packed_len, err);
+    if (st == KK_OK)
+        st = kk_xdoc_set_data(ix->xdoc, packed, packed_len, err);
     free(data);
     if (st == KK_OK)
         st = kk_db_add(ix->db, ix->xdoc, NULL, err);

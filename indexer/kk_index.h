@@ -44,6 +44,13 @@ kk_status kk_indexer_new_for_shards(kk_indexer **out, kk_error *err);
 kk_status kk_indexer_shard_start(kk_indexer *ix, const char *path, kk_error *err);
 kk_status kk_indexer_shard_finish(kk_indexer *ix, kk_error *err);
 
+/* Pack the stored data of the passages added from now on with dict (len bytes; 0: no
+ * dictionary), and, when a shard or database is open, keep dict in its metadata (KK_META_DICT,
+ * kk_record.h). For the shards of a first build, which share the dictionary the build trained;
+ * kk_indexer_open uses the one its database holds. */
+kk_status kk_indexer_set_dictionary(kk_indexer *ix, const char *dict, size_t len,
+                                    kk_error *err);
+
 /* The index layout version of a database written by an older keikaku-index ("none" when it
  * recorded none), or NULL when the database is current. Its passages lack fields this version
  * writes: reindex its files, then call kk_indexer_mark_current (within the batch). */

@@ -20,7 +20,8 @@
  * the passage text as raw UTF-8 (kk_stored.h joins and splits it): readers parse the small JSON
  * part only, and the phrase check reads the text without parsing anything. In the JSON a field
  * without a value is absent; KK_FIELD_PATH is only in --dump output, which is one JSON object per
- * passage with the text as KK_FIELD_TEXT.
+ * passage with the text as KK_FIELD_TEXT. The index keeps the stored data packed with zstd and
+ * the database's dictionary (kk_record.h); readers see it unpacked.
  */
 #ifndef KK_SCHEMA_H
 #define KK_SCHEMA_H
@@ -109,7 +110,8 @@ enum kk_value_slot {
 #define KK_META_SCHEMA "keikaku.schema"     /* KK_SCHEMA_VERSION */
 /* Bump when the fields or terms written per passage change (2: dept and office separated;
  * 3: no positions, hiragana-free bigrams, empty fields and the path left out of the data;
- * 4: impacts instead of counts; 5: the text stored raw after the JSON). */
-#define KK_SCHEMA_VERSION "5"
+ * 4: impacts instead of counts; 5: the text stored raw after the JSON; 6: the stored data packed
+ * with zstd and the database's dictionary, in a value slot, kk_record.h). */
+#define KK_SCHEMA_VERSION "6"
 
 #endif

@@ -52,6 +52,11 @@ kk_status kk_job_stamp(const char *path, kk_file_stamp *stamp, kk_error *err);
  * NULL returned; warnings inside a file are counted and reported. The caller frees the result. */
 kk_document *kk_job_read(kk_job *j, const kk_found_file *f, const char *kept_note);
 
+/* Train the compression dictionary of a first build on passages sampled across the job's files
+ * (dictionary.c). *dict is malloc'd (caller frees); NULL and *len 0 when the files are too few
+ * to train one. */
+kk_status kk_job_train_dictionary(kk_job *j, char **dict, size_t *len, kk_error *err);
+
 /* Load the built-in synonyms and the job's synonym files into ix. */
 kk_status kk_job_load_synonyms(const kk_run_opts *o, kk_indexer *ix, kk_error *err);
 

@@ -12,6 +12,7 @@
 #include "kk_analysis.h"
 #include "kk_qparse.h"
 #include "kk_query.h"
+#include "kk_record.h"
 #include "kk_text.h"
 #include "kk_xapian.h"
 
@@ -30,6 +31,7 @@ void kk_wordlist_free(kk_wordlist *l);
 
 struct kk_searcher {
     kk_db *db;
+    kk_record_codec *codec; /* decodes db's stored data (kk_record.h) */
     kk_analyzer *analyzer;
     kk_wordlist stopwords;
     unsigned doc_count;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "kk_record.h"
 #include "kk_schema.h"
 
 int kk_searcher_is_stopword(const kk_searcher *s, const char *word, size_t len)
@@ -51,6 +52,20 @@ void kk_ranked_opts_init(kk_search_opts *o)
     o->bm25_b = 0; /* the index holds normalized wdfs: no document length is read */
 }
 
+/* Decode the stored data with the dictionary the database holds now: a database rebuilt at the
+ * same path has another. */
+static kk_status load_codec(kk_searcher *s, kk_error *err)
+{
+    kk_record_codec *c = NULL;
+    kk_status st = kk_record_codec_load(s->db, &c, err);
+    if (st != KK_OK)
+        return st;
+    kk_record_attach(s->db, c);
+    kk_record_codec_free(s->codec);
+    s->codec = c;
+    return KK_OK;
+}
+
 kk_status kk_searcher_open(const char *path, kk_searcher **out, kk_error *err)
 {
     *out = NULL;
@@ -65,6 +80,8 @@ kk_status kk_searcher_open(const char *path, kk_searcher **out, kk_error *err)
     kk_status st = kk_db_open_read(path, &s->db, err);
     if (st == KK_OK)
         st = check_version(s, path, err);
+    if (st == KK_OK)
+        st = load_codec(s, err);
     if (st == KK_OK)
         st = kk_analyzer_new(&s->analyzer, err);
     if (st == KK_OK)
@@ -86,6 +103,8 @@ kk_status kk_searcher_refresh(kk_searcher *s, int *changed, kk_error *err)
     kk_status st = kk_db_reopen(s->db, &moved, err);
     if (st == KK_OK && moved)
         st = kk_db_doc_count(s->db, &s->doc_count, err);
+    if (st == KK_OK && moved)
+        st = load_codec(s, err);
     if (changed)
         *changed = moved;
     return st;
@@ -96,6 +115,7 @@ void kk_searcher_free(kk_searcher *s)
     if (!s)
         return;
     kk_db_free(s->db);
+    kk_record_codec_free(s->codec);
     kk_analyzer_free(s->analyzer);
     kk_wordlist_free(&s->stopwords);
     free(s);

@@ -334,12 +334,36 @@ static Xapian::Document fetch_document(kk_db *db, unsigned docid)
     return d.get_document(docid);
 }
 
+std::string kk_shim_read_data(const Xapian::Document &doc, const kk_data_codec &codec)
+{
+    std::string bytes = doc.get_value(KK_XDOC_DATA_SLOT);
+    if (!codec.fn)
+        return bytes;
+    const char *out = nullptr;
+    size_t len = 0;
+    kk_error e = {};
+    if (codec.fn(bytes.data(), bytes.size(), &out, &len, codec.ctx, &e) != KK_OK)
+        throw Xapian::DatabaseCorruptError(e.message);
+    return std::string(out, len);
+}
+
+void kk_db_set_data_decoder(kk_db *db, kk_data_decoder fn, void *ctx)
+{
+    if (!db)
+        return;
+    db->decode = fn;
+    db->decode_ctx = ctx;
+}
+
 kk_status kk_db_get_data(kk_db *db, unsigned docid, char **out, size_t *len, kk_error *err)
 {
     return kk_shim_guard(err, "reading the data of a document", nullptr, [&] {
         kk_shim_require(out != nullptr, "NULL out");
         std::string data;
-        kk_shim_read_retry(db, [&] { data = fetch_document(db, docid).get_data(); });
+        kk_data_codec codec;
+        codec.fn = db ? db->decode : nullptr;
+        codec.ctx = db ? db->decode_ctx : nullptr;
+        kk_shim_read_retry(db, [&] { data = kk_shim_read_data(fetch_document(db, docid), codec); });
         give_copy(data, out, len);
         return KK_OK;
     });
@@ -498,7 +522,6 @@ void kk_xdoc_clear(kk_xdoc *doc)
     try {
         doc->doc.clear_terms();
         doc->doc.clear_values();
-        doc->doc.set_data(std::string());
     } catch (...) {
     }
 }
@@ -536,7 +559,10 @@ kk_status kk_xdoc_set_data(kk_xdoc *doc, const char *data, size_t len, kk_error 
 {
     return kk_shim_guard(err, "setting the data of a document", nullptr, [&] {
         kk_shim_require(doc && data, "NULL argument");
-        doc->doc.set_data(std::string(data, len));
+        if (len)
+            doc->doc.add_value(KK_XDOC_DATA_SLOT, std::string(data, len));
+        else
+            doc->doc.remove_value(KK_XDOC_DATA_SLOT);
         return KK_OK;
     });
 }

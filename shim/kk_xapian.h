@@ -70,9 +70,19 @@ kk_status kk_db_add(kk_db *db, const kk_xdoc *doc, unsigned *docid, kk_error *er
 /* Delete every document indexed by term. Deleting nothing is not an error. */
 kk_status kk_db_delete(kk_db *db, const char *term, size_t len, kk_error *err);
 
-/* The stored data of a document. *out is malloc'd, NUL-terminated, and the caller frees it.
- * KK_ENOTFOUND if there is no such document. */
+/* The stored data of a document, through db's decoder if it has one. *out is malloc'd,
+ * NUL-terminated, and the caller frees it. KK_ENOTFOUND if there is no such document. */
 kk_status kk_db_get_data(kk_db *db, unsigned docid, char **out, size_t *len, kk_error *err);
+
+/* Turns the bytes given to kk_xdoc_set_data back into the data callers read: *out points at
+ * *out_len bytes that stay valid until the decoder's next call. A failure makes the read fail
+ * with the decoder's status and message. */
+typedef kk_status (*kk_data_decoder)(const char *in, size_t len, const char **out,
+                                     size_t *out_len, void *ctx, kk_error *err);
+
+/* Decode every stored data db reads from now on (kk_db_get_data, hits, accept) with fn, called
+ * with ctx; fn NULL: hand the bytes over as stored. */
+void kk_db_set_data_decoder(kk_db *db, kk_data_decoder fn, void *ctx);
 
 /* The value in a slot of a document; *out malloc'd (caller frees), empty when unset or when
  * there is no such document (the value is read without first checking that the document exists,
@@ -157,8 +167,15 @@ kk_status kk_xdoc_set_value(kk_xdoc *doc, unsigned slot, const char *value, size
                             kk_error *err);
 kk_status kk_xdoc_set_number(kk_xdoc *doc, unsigned slot, double number, kk_error *err);
 
-/* Set the stored data returned with matches. */
+/* Set the stored data returned with matches, as given (a reader's kk_db_set_data_decoder turns
+ * it back). It is kept in value slot KK_XDOC_DATA_SLOT, not in Xapian's document data: Xapian
+ * deflates document data one document at a time, and callers that compress their data (with a
+ * dictionary, kk_record.h) would pay for deflate again over incompressible bytes. Values are
+ * stored as given. */
 kk_status kk_xdoc_set_data(kk_xdoc *doc, const char *data, size_t len, kk_error *err);
+
+/* The value slot that holds the stored data; callers' own slots must stay below it. */
+#define KK_XDOC_DATA_SLOT 255u
 
 /* ---- Queries ------------------------------------------------------------------------------ */
 

@@ -26,6 +26,8 @@ struct kk_db {
     Xapian::WritableDatabase *wdb = nullptr;  /* the same object as db if writable, else NULL */
     std::string path;
     bool in_transaction = false;
+    kk_data_decoder decode = nullptr; /* kk_db_set_data_decoder */
+    void *decode_ctx = nullptr;
 };
 
 struct kk_xdoc {
@@ -36,19 +38,35 @@ struct kk_xquery {
     Xapian::Query query;
 };
 
+/* How a database's stored data is decoded (kk_db_set_data_decoder); copied into each search so
+ * that its hits are read the same way. */
+struct kk_data_codec {
+    kk_data_decoder fn = nullptr;
+    void *ctx = nullptr;
+};
+
+/* The stored data of doc (kk_xdoc_set_data), decoded; a decoder's failure is thrown as
+ * DatabaseCorruptError carrying its message. */
+std::string kk_shim_read_data(const Xapian::Document &doc, const kk_data_codec &codec);
+
 /* Calls the caller's accept function (kk_search_opts) on a candidate's stored data. */
 class kk_accept_decider : public Xapian::MatchDecider {
   public:
-    kk_accept_decider(int (*fn)(const char *, size_t, void *), void *ctx) : fn_(fn), ctx_(ctx) {}
+    kk_accept_decider(int (*fn)(const char *, size_t, void *), void *ctx,
+                      const kk_data_codec &codec)
+        : fn_(fn), ctx_(ctx), codec_(codec)
+    {
+    }
     bool operator()(const Xapian::Document &doc) const override
     {
-        std::string data = doc.get_data();
+        std::string data = kk_shim_read_data(doc, codec_);
         return fn_(data.data(), data.size(), ctx_) != 0;
     }
 
   private:
     int (*fn_)(const char *, size_t, void *);
     void *ctx_;
+    kk_data_codec codec_;
 };
 
 struct kk_xresults {
@@ -61,8 +79,12 @@ struct kk_xresults {
     Xapian::MSet mset;
     std::vector<std::string> data;    /* stored data of each hit (kk_search_opts.lazy_data) */
     std::vector<bool> have_data;      /* which of data are read */
+    kk_data_codec codec;
 
-    kk_xresults(const Xapian::Database &d, bool w) : db(d), writable(w), enquire(d) {}
+    kk_xresults(const Xapian::Database &d, bool w, const kk_data_codec &c)
+        : db(d), writable(w), enquire(d), codec(c)
+    {
+    }
 };
 
 /* Map the exception being handled to a kk_status and a message "what 'subject': Type: message".

@@ -152,7 +152,7 @@ static void configure(kk_xresults &r, const Xapian::Query &q, const kk_search_op
         r.enquire.add_matchspy(r.spies.back().get());
     }
     if (o.accept)
-        r.decider = std::make_unique<kk_accept_decider>(o.accept, o.accept_ctx);
+        r.decider = std::make_unique<kk_accept_decider>(o.accept, o.accept_ctx, r.codec);
 }
 
 /* Unless asked to wait, fetch the stored data of the page now, while the revision that matched
@@ -166,7 +166,7 @@ static void run(kk_xresults &r, const kk_search_opts &o)
     r.have_data.assign(r.mset.size(), false);
     size_t k = 0;
     for (auto it = r.mset.begin(); !o.lazy_data && it != r.mset.end(); ++it, ++k) {
-        r.data[k] = it.get_document().get_data();
+        r.data[k] = kk_shim_read_data(it.get_document(), r.codec);
         r.have_data[k] = true;
     }
 }
@@ -180,7 +180,10 @@ kk_status kk_db_search(kk_db *db, const kk_xquery *q, const kk_search_opts *opts
         std::unique_ptr<kk_xresults> r;
         /* Match spies keep counting across runs, so a retry starts from a fresh handle. */
         kk_shim_read_retry(db, [&] {
-            r = std::make_unique<kk_xresults>(*db->db, db->wdb != nullptr);
+            kk_data_codec codec;
+            codec.fn = db->decode;
+            codec.ctx = db->decode_ctx;
+            r = std::make_unique<kk_xresults>(*db->db, db->wdb != nullptr, codec);
             configure(*r, q->query, *opts);
             run(*r, *opts);
         });
@@ -233,8 +236,9 @@ kk_status kk_xresults_hit(kk_xresults *r, size_t i, kk_xhit *hit, kk_error *err)
              * is read from the newest one (DocNotFoundError if it was deleted meanwhile). */
             Xapian::docid id = *r->mset[static_cast<Xapian::doccount>(i)];
             const bool never = false;
-            kk_shim_read_retry(r->db, r->writable, never,
-                               [&] { r->data[i] = r->db.get_document(id).get_data(); });
+            kk_shim_read_retry(r->db, r->writable, never, [&] {
+                r->data[i] = kk_shim_read_data(r->db.get_document(id), r->codec);
+            });
             r->have_data[i] = true;
         }
         fill_hit(*r, i, hit);

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kk_record.h"
 #include "kk_run.h"
 #include "kk_schema.h"
 #include "kk_xapian.h"
@@ -182,8 +183,15 @@ static int count_synonym(const char *term, size_t len, unsigned freq, void *ctx)
 static void same_database(const char *path_a, const char *path_b)
 {
     kk_db *a = NULL, *b = NULL;
+    kk_record_codec *ca = NULL, *cb = NULL;
     assert_int_equal(kk_db_open_read(path_a, &a, NULL), KK_OK);
     assert_int_equal(kk_db_open_read(path_b, &b, NULL), KK_OK);
+    /* Compared unpacked: an update of an empty database packs without a dictionary, a first
+     * build with the one it trained. */
+    assert_int_equal(kk_record_codec_load(a, &ca, NULL), KK_OK);
+    assert_int_equal(kk_record_codec_load(b, &cb, NULL), KK_OK);
+    kk_record_attach(a, ca);
+    kk_record_attach(b, cb);
     unsigned na = 0, nb = 0;
     assert_int_equal(kk_db_doc_count(a, &na, NULL), KK_OK);
     assert_int_equal(kk_db_doc_count(b, &nb, NULL), KK_OK);
@@ -199,6 +207,20 @@ static void same_database(const char *path_a, const char *path_b)
     assert_int_equal(sa, sb);
     kk_db_free(a);
     kk_db_free(b);
+    kk_record_codec_free(ca);
+    kk_record_codec_free(cb);
+}
+
+static size_t dictionary_size(const char *path)
+{
+    kk_db *db = NULL;
+    char *dict = NULL;
+    size_t len = 0;
+    assert_int_equal(kk_db_open_read(path, &db, NULL), KK_OK);
+    assert_int_equal(kk_db_get_metadata(db, KK_META_DICT, &dict, &len, NULL), KK_OK);
+    free(dict);
+    kk_db_free(db);
+    return len;
 }
 
 /* ---- tests ----------------------------------------------------------------------------------- */
@@ -228,6 +250,9 @@ static void test_parallel_build_equals_update(void **state)
         assert_int_equal(stats.warnings, f->ref_stats.warnings);
         assert_int_equal(progress_calls, stats.files_seen);
         same_database(db, f->reference);
+        /* Every shard packed with the one dictionary the build trained and kept. */
+        assert_true(dictionary_size(db) > 0);
+        assert_int_equal(dictionary_size(f->reference), 0);
         char scratch[256];
         snprintf(scratch, sizeof scratch, "%s.kk-build", db);
         assert_int_equal(access(scratch, F_OK), -1); /* scratch removed */

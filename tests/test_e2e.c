@@ -16,6 +16,7 @@
 #include "kk_json.h"
 #include "kk_passage.h"
 #include "kk_query.h"
+#include "kk_record.h"
 #include "kk_run.h"
 #include "kk_schema.h"
 #include "kk_xapian.h"
@@ -139,16 +140,29 @@ static void test_json_contract(void **state)
 }
 
 /* Stored data is the JSON of the fields without the text, a NUL, then the text raw
- * (kk_schema.h); what a reader gets back from it is that text. */
+ * (kk_schema.h); what a reader gets back from it is that text. The index keeps it packed with
+ * the dictionary the first build trained (kk_record.h), in fewer bytes. */
 static void test_stored_data_layout(void **state)
 {
     fixture *f = *state;
     kk_db *db = NULL;
+    kk_record_codec *codec = NULL;
     assert_int_equal(kk_db_open_read(f->db, &db, NULL), KK_OK);
+    assert_int_equal(kk_record_codec_load(db, &codec, NULL), KK_OK);
+    char *dict = NULL;
+    size_t dict_len = 0, packed_total = 0, total = 0;
+    assert_int_equal(kk_db_get_metadata(db, KK_META_DICT, &dict, &dict_len, NULL), KK_OK);
+    assert_true(dict_len > 0);
+    free(dict);
     for (unsigned docid = 1; docid <= 40; docid++) {
-        char *data = NULL;
-        size_t len = 0;
+        char *packed = NULL, *data = NULL;
+        size_t packed_len = 0, len = 0;
+        kk_db_set_data_decoder(db, NULL, NULL);
+        assert_int_equal(kk_db_get_data(db, docid, &packed, &packed_len, NULL), KK_OK);
+        kk_record_attach(db, codec);
         assert_int_equal(kk_db_get_data(db, docid, &data, &len, NULL), KK_OK);
+        packed_total += packed_len;
+        total += len;
         const char *nul = memchr(data, '\0', len);
         assert_non_null(nul);
         size_t json_len = (size_t)(nul - data), text_len = len - json_len - 1;
@@ -163,9 +177,12 @@ static void test_stored_data_layout(void **state)
         assert_int_equal(kk_passage_info_parse(data, len, &p, NULL), KK_OK);
         assert_string_equal(p.text, nul + 1);
         kk_passage_info_clear(&p);
+        free(packed);
         free(data);
     }
+    assert_true(packed_total < total / 2);
     kk_db_free(db);
+    kk_record_codec_free(codec);
 }
 
 /* Schema 4 stored the text inside the JSON: such data is refused as corrupt, not misread. */
