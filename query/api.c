@@ -18,19 +18,20 @@
 #include "kk_trend.h"
 #include "web.h"
 
+static void answer_ok(kk_web_response *resp)
+{
+    resp->status = 200;
+    resp->content_type = "application/json; charset=utf-8";
+}
+
 /* Take a reference to o and answer it with status 200. KK_ENOMEM when o is NULL. */
 static kk_status answer(kk_web_response *resp, json_t *o)
 {
-    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    kk_status st = kk_json_dump_to(o, &resp->body);
     json_decref(o);
-    if (!text)
-        return KK_ENOMEM;
-    kk_status st = kk_buf_add(&resp->body, text, strlen(text));
-    free(text);
     if (st == KK_OK)
         st = kk_buf_addc(&resp->body, '\n');
-    resp->status = 200;
-    resp->content_type = "application/json; charset=utf-8";
+    answer_ok(resp);
     return st;
 }
 
@@ -46,23 +47,43 @@ static kk_status missing(kk_web_response *resp, const char *name)
     return fail(resp, &err);
 }
 
-static json_t *hits_to_json(const char *query, const kk_hits *hits, long offset, long limit,
-                            int facets)
+/* What /api/search answers: the hits with the request that found them. */
+typedef struct search_answer {
+    const char *query;
+    const kk_hits *hits;
+    long offset, limit;
+    int facets;
+} search_answer;
+
+static json_t *search_answer_to_json(const void *what, kk_json_strings strings)
 {
+    const search_answer *a = what;
     json_t *list = json_array();
-    for (size_t k = 0; list && k < hits->n; k++)
-        if (json_array_append_new(list, kk_hit_to_json(&hits->hits[k])) != 0) {
+    for (size_t k = 0; list && k < a->hits->n; k++)
+        if (json_array_append_new(list, kk_hit_to_json(&a->hits->hits[k], strings)) != 0) {
             json_decref(list);
             return NULL;
         }
-    json_t *o = json_pack("{sssIsbsIsIso}", "query", query, "total", (json_int_t)hits->total,
-                          "relaxed", hits->relaxed, "offset", (json_int_t)offset, "limit",
-                          (json_int_t)limit, "hits", list);
-    if (o && facets && json_object_set_new(o, "facets", kk_facets_to_json(hits)) != 0) {
+    json_t *o = json_pack("{sssIsbsIsIso}", "query", a->query, "total",
+                          (json_int_t)a->hits->total, "relaxed", a->hits->relaxed, "offset",
+                          (json_int_t)a->offset, "limit", (json_int_t)a->limit, "hits", list);
+    if (o && a->facets
+        && json_object_set_new(o, "facets", kk_facets_to_json(a->hits, strings)) != 0) {
         json_decref(o);
         return NULL;
     }
     return o;
+}
+
+/* The answer is most of a search page's JSON work: its strings are checked once, as written
+ * (kk_json_append), not also when made. */
+static kk_status answer_search(kk_web_response *resp, const search_answer *a)
+{
+    kk_status st = kk_json_append(search_answer_to_json, a, &resp->body);
+    if (st == KK_OK)
+        st = kk_buf_addc(&resp->body, '\n');
+    answer_ok(resp);
+    return st;
 }
 
 kk_status kk_api_search(const kk_web_request *req, kk_web_response *resp)
@@ -82,7 +103,8 @@ kk_status kk_api_search(const kk_web_request *req, kk_web_response *resp)
     kk_search_request sr = {query, (unsigned)offset, (unsigned)limit, (int)facets};
     kk_hits *hits = NULL;
     kk_status st = kk_search(req->searcher, &sr, &hits, &err) == KK_OK
-                       ? answer(resp, hits_to_json(query, hits, offset, limit, (int)facets))
+                       ? answer_search(resp, &(search_answer){query, hits, offset, limit,
+                                                              (int)facets})
                        : fail(resp, &err);
     kk_hits_free(hits);
     free(query);

@@ -43,17 +43,33 @@ int kk_cli_bad_option(const char *command, int argc, char **argv)
     return kk_cli_usage_error(command, "unknown option '%s'", bad);
 }
 
+static int json_out_of_memory(void)
+{
+    fprintf(stderr, PROGRAM ": error: out of memory writing JSON\n");
+    return KK_EXIT_ERROR;
+}
+
 int kk_cli_print_json(json_t *o)
 {
     char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
-    if (!line) {
-        fprintf(stderr, PROGRAM ": error: out of memory writing JSON\n");
-        return KK_EXIT_ERROR;
-    }
+    if (!line)
+        return json_out_of_memory();
     printf("%s\n", line);
     free(line);
     return KK_EXIT_OK;
+}
+
+int kk_cli_print_built(kk_json_builder build, const void *what)
+{
+    kk_buf line = {0};
+    kk_status st = kk_json_append(build, what, &line);
+    if (st == KK_OK)
+        st = kk_buf_addc(&line, '\n');
+    if (st == KK_OK)
+        fwrite(line.data, 1, line.len, stdout);
+    kk_buf_free(&line);
+    return st == KK_OK ? KK_EXIT_OK : json_out_of_memory();
 }
 
 kk_searcher *kk_cli_open(const kk_cli *cli, int *exit_code)

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "kk_json.h"
 #include "kk_query.h"
 
 #define PROGRAM "keikaku-query"
@@ -38,6 +39,10 @@ int kk_cli_bad_option(const char *command, int argc, char **argv);
 /* Print o as one line of compact JSON and release it; o may be NULL (out of memory), which is
  * reported. Returns KK_EXIT_OK or KK_EXIT_ERROR. */
 int kk_cli_print_json(json_t *o);
+
+/* Print, as kk_cli_print_json does, the tree build makes of what (through kk_json_append, which
+ * checks each string once). */
+int kk_cli_print_built(kk_json_builder build, const void *what);
 
 /* Open the database for a subcommand; on failure print the error and return NULL. */
 kk_searcher *kk_cli_open(const kk_cli *cli, int *exit_code);

@@ -66,13 +66,19 @@ static int parse_search_args(search_args *a, int argc, char **argv)
     return a->query ? -1 : KK_EXIT_ERROR;
 }
 
+static json_t *hit_json(const void *hit, kk_json_strings strings)
+{
+    return kk_hit_to_json(hit, strings);
+}
+
 static int print_json(const kk_hits *hits, int facets)
 {
     int code = KK_EXIT_OK;
     for (size_t k = 0; code == KK_EXIT_OK && k < hits->n; k++)
-        code = kk_cli_print_json(kk_hit_to_json(&hits->hits[k]));
+        code = kk_cli_print_built(hit_json, &hits->hits[k]);
     if (code == KK_EXIT_OK && facets)
-        code = kk_cli_print_json(json_pack("{so}", "facets", kk_facets_to_json(hits)));
+        code = kk_cli_print_json(
+            json_pack("{so}", "facets", kk_facets_to_json(hits, KK_JSON_CHECKED)));
     return code;
 }
 

@@ -124,7 +124,7 @@ static void test_json_contract(void **state)
 {
     kk_hits *h = search(*state, "男女平等参画", 3);
     assert_true(h->n > 0);
-    json_t *o = kk_hit_to_json(&h->hits[0]);
+    json_t *o = kk_hit_to_json(&h->hits[0], KK_JSON_CHECKED);
     const char *keys[] = {"rank", "score", "doc", "line", "title", "section", "year", "text",
                           "snippet"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
