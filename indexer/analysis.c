@@ -65,6 +65,22 @@ void kk_analyzer_free(kk_analyzer *a)
 
 /* ---- the normalized text in UTF-8 and UTF-16 ---------------------------------------------- */
 
+/* kk_utf8_put, with the commonest lengths written here: this runs on every character analysed. */
+static inline size_t put_char(int32_t c, char *out)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c >= 0x800 && c < 0x10000) {
+        out[0] = (char)(0xE0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    return kk_utf8_put(c, out);
+}
+
 /* Write a->chars as UTF-8 into a->text, with the byte offset of every character (and of the end)
  * in a->char_byte. */
 static kk_status build_utf8(kk_analyzer *a)
@@ -74,12 +90,16 @@ static kk_status build_utf8(kk_analyzer *a)
         || kk_analysis_grow((void **)&a->char_byte, &a->char_byte_cap, n + 1,
                             sizeof *a->char_byte) != KK_OK)
         return KK_ENOMEM;
+    /* Locals: the bytes written could alias anything reached through a. */
+    const kk_char *ch = a->chars.v;
+    uint32_t *char_byte = a->char_byte;
+    char *out = a->text.data;
     size_t len = 0;
     for (size_t i = 0; i < n; i++) {
-        a->char_byte[i] = (uint32_t)len;
-        len += kk_utf8_put(a->chars.v[i].c, a->text.data + len);
+        char_byte[i] = (uint32_t)len;
+        len += put_char(ch[i].c, out + len);
     }
-    a->char_byte[n] = (uint32_t)len;
+    char_byte[n] = (uint32_t)len;
     a->text.data[len] = '\0';
     a->text.len = len;
     return KK_OK;
@@ -141,28 +161,58 @@ static kk_status add_token(kk_token **v, size_t *len, size_t *cap, kk_token t)
     return KK_OK;
 }
 
+/* Bigrams are made over kanji and katakana only. Hiragana is what the dictionary segments well
+ * (particles, okurigana, words like いじめ), so ICU words cover it; its bigrams (の結, ます, して)
+ * were a third of all postings and told a search almost nothing. Asked of every character, so
+ * the commonest answers (the main kanji block, katakana, hiragana, everything below 々) come
+ * first. */
+static inline int is_gram_char(int c)
+{
+    if (c >= 0x4E00 && c <= 0x9FFF)
+        return 1;
+    if (c >= 0x30A1 && c <= 0x30FA)
+        return 1;
+    if (c < 0x3005 || (c >= 0x3041 && c <= 0x309F))
+        return 0;
+    return kk_is_cjk(c);
+}
+
+/* make_token for a gram over characters [from, to) of a CJK run: every gram character is
+ * kk_is_cjk, so the token is cjk without asking again. */
+static inline kk_token make_gram(const kk_analyzer *a, size_t from, size_t to)
+{
+    const kk_char *ch = &a->chars.v[from];
+    kk_token t = {0};
+    t.text = a->text.data + a->char_byte[from];
+    t.len = a->char_byte[to] - a->char_byte[from];
+    t.pos = (unsigned)from + 1;
+    t.start = ch[0].start;
+    t.end = ch[0].end;
+    t.kind = KK_TOKEN_GRAM;
+    t.cjk = 1;
+    if (to - from == 2) {
+        t.start = ch[1].start < t.start ? ch[1].start : t.start;
+        t.end = ch[1].end > t.end ? ch[1].end : t.end;
+    }
+    return t;
+}
+
 /* The grams of the CJK run [from, to) into a->grams (see KK_ANALYZE_GRAMS and _QUERY). */
 static kk_status add_run_grams(kk_analyzer *a, size_t from, size_t to, unsigned flags)
 {
-    kk_status s = KK_OK;
-    for (size_t i = from; s == KK_OK && i + 1 < to; i++)
-        s = add_token(&a->grams, &a->grams_len, &a->grams_cap,
-                      make_token(a, i, i + 2, KK_TOKEN_GRAM));
     int query = (flags & KK_ANALYZE_QUERY) != 0;
-    if (s == KK_OK && (!query || to - from == 1)) {
-        kk_token t = make_token(a, to - 1, to, KK_TOKEN_GRAM);
+    size_t count = (to - from - 1) + (!query || to - from == 1);
+    if (kk_analysis_grow((void **)&a->grams, &a->grams_cap, a->grams_len + count,
+                         sizeof *a->grams) != KK_OK)
+        return KK_ENOMEM;
+    for (size_t i = from; i + 1 < to; i++)
+        a->grams[a->grams_len++] = make_gram(a, i, i + 2);
+    if (!query || to - from == 1) {
+        kk_token t = make_gram(a, to - 1, to);
         t.prefix = (unsigned char)query;
-        s = add_token(&a->grams, &a->grams_len, &a->grams_cap, t);
+        a->grams[a->grams_len++] = t;
     }
-    return s;
-}
-
-/* Bigrams are made over kanji and katakana only. Hiragana is what the dictionary segments well
- * (particles, okurigana, words like いじめ), so ICU words cover it; its bigrams (の結, ます, して)
- * were a third of all postings and told a search almost nothing. */
-static int is_gram_char(int c)
-{
-    return kk_is_cjk(c) && !(c >= 0x3041 && c <= 0x309F);
+    return KK_OK;
 }
 
 int kk_token_is_particle(const kk_token *t)
@@ -177,14 +227,15 @@ int kk_token_is_particle(const kk_token *t)
 static kk_status make_grams(kk_analyzer *a, unsigned flags)
 {
     a->grams_len = 0;
+    const kk_char *ch = a->chars.v;
     size_t n = a->chars.len, i = 0;
     while (i < n) {
-        if (!is_gram_char(a->chars.v[i].c)) {
+        if (!is_gram_char(ch[i].c)) {
             i++;
             continue;
         }
         size_t run = i;
-        while (i < n && is_gram_char(a->chars.v[i].c))
+        while (i < n && is_gram_char(ch[i].c))
             i++;
         if (add_run_grams(a, run, i, flags) != KK_OK)
             return KK_ENOMEM;
@@ -215,30 +266,46 @@ static void drop_covered_unigram(kk_analyzer *a, size_t next, const kk_token *wo
     }
 }
 
+/* Without words the tokens are the grams, none of them dropped (drop_covered_unigram needs a
+ * word): the two arrays trade places rather than the grams being copied. */
+static void grams_as_tokens(kk_analyzer *a)
+{
+    kk_token *v = a->tokens;
+    size_t cap = a->tokens_cap;
+    a->tokens = a->grams;
+    a->tokens_cap = a->grams_cap;
+    a->tokens_len = a->grams_len;
+    a->grams = v;
+    a->grams_cap = cap;
+    a->grams_len = 0;
+}
+
 /* The ICU words of the text, merged with a->grams in order of position (words first). */
 static kk_status make_tokens(kk_analyzer *a, size_t len16, unsigned flags)
 {
     size_t next_gram = 0;
     a->tokens_len = 0;
-    if (flags & KK_ANALYZE_WORDS) {
-        UErrorCode st = U_ZERO_ERROR;
-        ubrk_setText(a->words, a->text16, (int32_t)len16, &st);
-        if (U_FAILURE(st))
-            return KK_EINTERNAL;
-        int32_t b = ubrk_first(a->words);
-        for (int32_t e = ubrk_next(a->words); e != UBRK_DONE; b = e, e = ubrk_next(a->words)) {
-            if (ubrk_getRuleStatus(a->words) < UBRK_WORD_NONE_LIMIT)
-                continue; /* spaces and punctuation */
-            size_t from = a->text16_char[b], to = a->text16_char[e];
-            kk_token t = make_token(a, from, to, KK_TOKEN_WORD);
-            t.bigram = to - from == 2 && is_gram_char(a->chars.v[from].c)
-                       && is_gram_char(a->chars.v[from + 1].c);
-            if (!(flags & KK_ANALYZE_QUERY) && to - from == 1)
-                drop_covered_unigram(a, next_gram, &t);
-            if (flush_grams(a, &next_gram, t.pos) != KK_OK
-                || add_token(&a->tokens, &a->tokens_len, &a->tokens_cap, t) != KK_OK)
-                return KK_ENOMEM;
-        }
+    if (!(flags & KK_ANALYZE_WORDS)) {
+        grams_as_tokens(a);
+        return KK_OK;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    ubrk_setText(a->words, a->text16, (int32_t)len16, &st);
+    if (U_FAILURE(st))
+        return KK_EINTERNAL;
+    int32_t b = ubrk_first(a->words);
+    for (int32_t e = ubrk_next(a->words); e != UBRK_DONE; b = e, e = ubrk_next(a->words)) {
+        if (ubrk_getRuleStatus(a->words) < UBRK_WORD_NONE_LIMIT)
+            continue; /* spaces and punctuation */
+        size_t from = a->text16_char[b], to = a->text16_char[e];
+        kk_token t = make_token(a, from, to, KK_TOKEN_WORD);
+        t.bigram = to - from == 2 && is_gram_char(a->chars.v[from].c)
+                   && is_gram_char(a->chars.v[from + 1].c);
+        if (!(flags & KK_ANALYZE_QUERY) && to - from == 1)
+            drop_covered_unigram(a, next_gram, &t);
+        if (flush_grams(a, &next_gram, t.pos) != KK_OK
+            || add_token(&a->tokens, &a->tokens_len, &a->tokens_cap, t) != KK_OK)
+            return KK_ENOMEM;
     }
     return flush_grams(a, &next_gram, 0);
 }

@@ -69,15 +69,16 @@ typedef struct kk_variants {
     kk_word_variant *words;       /* sorted by first key character, then longest key first */
     size_t words_count;
     int32_t *pool;                /* code points of every key and canonical form */
-    uint8_t first[0x10000 / 8];   /* bit set: a BMP code point starts some key (fast reject) */
-    uint8_t variant[0x10000 / 8]; /* bit set: a BMP code point has a canonical kanji */
+    uint8_t rules[0x10000];       /* for each BMP code point, the rules that may act on it
+                                   * (RULE_* of variants.c): a byte a character, because every
+                                   * character of every text is looked up in it */
 } kk_variants;
 
 kk_status kk_variants_init(kk_variants *v, kk_error *err);
 void kk_variants_free(kk_variants *v);
 
-/* Apply every variant rule to in, leaving the result in in (scratch is used as the other half
- * of a double buffer; both are reused arrays). */
+/* Apply every variant rule to in, leaving the result in in (in and scratch may be swapped: both
+ * are reused arrays). */
 kk_status kk_variants_fold(const kk_variants *v, kk_chars *in, kk_chars *scratch);
 
 struct kk_analyzer {
@@ -85,14 +86,18 @@ struct kk_analyzer {
     UBreakIterator *words;       /* UBRK_WORD, locale ja; setText per call */
     kk_variants variants;
 
-    /* normalize.c: the input as UTF-16 with the input byte offset of every unit, a segment
-     * buffer for the normalizer, and two character arrays used as a double buffer. */
+    /* normalize.c: the pieces of input that go through ICU as UTF-16 with the input byte offset
+     * of every unit, a segment buffer for the normalizer, the characters, and a second array for
+     * the one variant rule that can lengthen the text. */
     UChar *in16;
     uint32_t *in16_byte;
     size_t in16_cap;
     UChar *seg16;
     int32_t seg16_cap;
     kk_chars chars, scratch;
+    /* normalize.c: for each BMP code point, whether it is a stable starter (see there), learnt
+     * from ICU a 256-character block at a time as blocks are first met: 0 not learnt yet. */
+    uint8_t stable[0x10000];
 
     /* analysis.c: the normalized text as UTF-8 (token texts point into it) with the byte offset of
      * every character, as UTF-16 with the character index of every unit, and the tokens. */

@@ -94,9 +94,6 @@ void kk_ranked_opts_init(kk_search_opts *o);
 /* 1 if the normalized word is a stop word. */
 int kk_searcher_is_stopword(const kk_searcher *s, const char *word, size_t len);
 
-/* 1 if a unit key matches term: equal, or for a key ending in '*', a prefix of it. */
-int kk_unit_key_matches(const char *key, const char *term, size_t len);
-
 /* Copies of one passage text (copies.c). A candidate's text hash, read at most once. */
 typedef struct kk_text_hash {
     char v[24];

@@ -7,6 +7,10 @@
  * text itself rather than among ICU's words, because running ICU's dictionary word breaker over
  * each hit was over a quarter of a search's time. Rendering marks (【】, colour, <mark>) is the
  * fronts' business; kk_mark_text is a helper for the plain forms.
+ *
+ * All of it runs for every hit shown, so the query's gram keys are prepared once per hit and
+ * tried on a gram by its length and last byte before its bytes are compared, and the end of a
+ * snippet window is moved on from the previous mark's rather than counted afresh.
  */
 #include "query_internal.h"
 
@@ -23,14 +27,6 @@
 #define KK_SNIPPET_LEAD 25
 
 static const char ELLIPSIS[] = "…";
-
-int kk_unit_key_matches(const char *key, const char *term, size_t len)
-{
-    size_t kl = strlen(key);
-    if (kl > 0 && key[kl - 1] == '*')
-        return len >= kl - 1 && memcmp(key, term, kl - 1) == 0;
-    return kl == len && memcmp(key, term, len) == 0;
-}
 
 /* 1 for a gram key (bigram or prefix). Word keys are normalized text, which NFKC_Casefold has
  * left without upper-case letters, so they never begin with KK_PREFIX_GRAM. */
@@ -63,20 +59,6 @@ static int alone_in_alternative(const kk_unit *unit, size_t k, int words)
         same_kind += words ? unit->words[j] != 0 : is_gram_key(unit->keys[j]);
     }
     return same_kind <= 1;
-}
-
-/* For the gram term: 0 if no unit holds it; 1 if it matches as one of several bigrams of an
- * alternative; 2 if it matches and may be marked alone (the only bigram, or a prefix). */
-static int gram_match(const kk_built_query *q, const char *term, size_t len)
-{
-    int best = 0;
-    for (size_t u = 0; u < q->n_units && best < 2; u++) {
-        const kk_unit *unit = &q->units[u];
-        for (size_t k = 0; k < unit->n_keys && best < 2; k++)
-            if (kk_unit_key_matches(unit->keys[k], term, len))
-                best = is_prefix_key(unit->keys[k]) || alone_in_alternative(unit, k, 0) ? 2 : 1;
-    }
-    return best;
 }
 
 /* A growable list of spans of the original text. */
@@ -125,27 +107,100 @@ static size_t merge_spans(kk_span *s, size_t n)
 
 /* ---- bigram and prefix keys: the text's grams ---------------------------------------------- */
 
+/* A unit key as a test of a gram's text, made once per hit rather than per gram: the key matches
+ * the gram term (KK_PREFIX_GRAM and the gram) when equal to it or, for a key ending in '*', when
+ * the rest of the key begins it. Keys that no gram term can match (word keys) are left out. */
+typedef struct gram_key {
+    const char *text;    /* the key's bytes after those the gram prefix accounts for */
+    size_t len;
+    unsigned char prefix;/* the key ends in '*': text need only begin the gram */
+    unsigned char mark;  /* 2 if a match may be marked alone (a prefix, or the only bigram of its
+                          * alternative); 1 if only beside another matching gram */
+} gram_key;
+
+/* The gram keys of a query: the prefix keys first, tried on every gram, then those a gram must
+ * equal, tried only on grams ending in the byte one of them ends in (most grams match no key). */
+typedef struct gram_keys {
+    gram_key *v;
+    size_t n, n_prefix;
+    unsigned char last_byte[256];
+} gram_keys;
+
+/* Unit key k as a gram key *g; 0 if no gram term can match it. */
+static int as_gram_key(const kk_unit *unit, size_t k, gram_key *g)
+{
+    const char *key = unit->keys[k];
+    size_t kl = strlen(key), pl = strlen(KK_PREFIX_GRAM);
+    int prefix = kl > 0 && key[kl - 1] == '*';
+    size_t want = prefix ? kl - 1 : kl; /* bytes of the term the key fixes */
+    size_t shared = want < pl ? want : pl;
+    if (memcmp(key, KK_PREFIX_GRAM, shared) != 0 || (!prefix && want < pl))
+        return 0;
+    int alone = prefix || alone_in_alternative(unit, k, 0);
+    *g = (gram_key){key + shared, want - shared, (unsigned char)prefix,
+                    (unsigned char)(alone ? 2 : 1)};
+    return 1;
+}
+
+/* The gram keys of q into keys; keys->v is malloc'd. */
+static kk_status prepare_gram_keys(const kk_built_query *q, gram_keys *keys)
+{
+    memset(keys, 0, sizeof *keys);
+    size_t total = 0;
+    for (size_t u = 0; u < q->n_units; u++)
+        total += q->units[u].n_keys;
+    if (!(keys->v = malloc((total + 1) * sizeof *keys->v)))
+        return KK_ENOMEM;
+    for (int prefix = 1; prefix >= 0; prefix--) {
+        for (size_t u = 0; u < q->n_units; u++)
+            for (size_t k = 0; k < q->units[u].n_keys; k++) {
+                gram_key g;
+                if (!as_gram_key(&q->units[u], k, &g) || g.prefix != prefix)
+                    continue;
+                keys->v[keys->n++] = g;
+                if (!prefix && g.len > 0)
+                    keys->last_byte[(unsigned char)g.text[g.len - 1]] = 1;
+            }
+        if (prefix)
+            keys->n_prefix = keys->n;
+    }
+    return KK_OK;
+}
+
+/* For the gram text[0, len): 0 if no key matches it; otherwise the best mark of those that do. */
+static int gram_match(const gram_keys *keys, const char *text, size_t len)
+{
+    size_t n = len == 0 || keys->last_byte[(unsigned char)text[len - 1]] ? keys->n : keys->n_prefix;
+    int best = 0;
+    for (size_t i = 0; i < n && best < 2; i++) {
+        const gram_key *g = &keys->v[i];
+        if (g->prefix ? len < g->len : len != g->len)
+            continue;
+        if (g->len > 0 && (g->text[g->len - 1] != text[g->len - 1]
+                           || memcmp(g->text, text, g->len - 1) != 0))
+            continue;
+        best = g->mark > best ? g->mark : best;
+    }
+    return best;
+}
+
 /* The grams of the analysed text whose terms belong to the query's units: a bigram that matches
  * only as one of several counts when the gram before or after it matches too. Grams come in
  * position order with consecutive positions within a run (the run's trailing unigram last), so a
  * gram's neighbours in the text are its neighbours in the array. */
 static kk_status mark_grams(kk_analyzer *a, const kk_built_query *q, span_list *out)
 {
-    size_t n = 0, pl = strlen(KK_PREFIX_GRAM);
+    size_t n = 0;
     const kk_token *t = kk_analyzer_tokens(a, &n);
-    unsigned char *match = calloc(n + 1, 1);
-    if (!match)
+    gram_keys keys;
+    if (prepare_gram_keys(q, &keys) != KK_OK)
         return KK_ENOMEM;
-    char term[256];
-    memcpy(term, KK_PREFIX_GRAM, pl);
-    for (size_t k = 0; k < n; k++) {
-        if (t[k].kind != KK_TOKEN_GRAM || t[k].len + pl >= sizeof term)
-            continue;
-        memcpy(term + pl, t[k].text, t[k].len);
-        match[k] = (unsigned char)gram_match(q, term, pl + t[k].len);
-    }
-    kk_status st = KK_OK;
-    for (size_t k = 0; st == KK_OK && k < n; k++) {
+    unsigned char *match = keys.n ? calloc(n + 1, 1) : NULL;
+    kk_status st = keys.n && !match ? KK_ENOMEM : KK_OK;
+    for (size_t k = 0; match && k < n; k++)
+        if (t[k].kind == KK_TOKEN_GRAM)
+            match[k] = (unsigned char)gram_match(&keys, t[k].text, t[k].len);
+    for (size_t k = 0; match && st == KK_OK && k < n; k++) {
         int ok = match[k] == 2
                  || (match[k] == 1 && ((k > 0 && match[k - 1] && t[k - 1].pos + 1 == t[k].pos)
                                        || (match[k + 1] && t[k].pos + 1 == t[k + 1].pos)));
@@ -153,6 +208,7 @@ static kk_status mark_grams(kk_analyzer *a, const kk_built_query *q, span_list *
             st = push_span(out, t[k].start, t[k].end);
     }
     free(match);
+    free(keys.v);
     return st;
 }
 
@@ -273,18 +329,54 @@ kk_status kk_find_marks(kk_searcher *s, const kk_built_query *q, const char *tex
     return KK_OK;
 }
 
+static int is_continuation(const char *s, size_t at)
+{
+    return ((unsigned char)s[at] & 0xC0) == 0x80;
+}
+
+/* The byte after the character at byte at (< len): the next one that is not a continuation
+ * byte, or len. Most characters here are three bytes long, so two continuation bytes are passed
+ * at once. */
+static size_t char_after(const char *s, size_t len, size_t at)
+{
+    at += at + 2 < len && is_continuation(s, at + 1) && is_continuation(s, at + 2) ? 3 : 1;
+    while (at < len && is_continuation(s, at))
+        at++;
+    return at;
+}
+
 /* Byte offset of the character `chars` characters after (or before, if negative) byte at. */
 static size_t move_chars(const char *s, size_t len, size_t at, long chars)
 {
     for (; chars > 0 && at < len; chars--)
-        do
-            at++;
-        while (at < len && ((unsigned char)s[at] & 0xC0) == 0x80);
+        at = char_after(s, len, at);
     for (; chars < 0 && at > 0; chars++)
         do
             at--;
         while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80);
     return at;
+}
+
+/* 1 if byte at of s begins a character (s[at] is not a UTF-8 continuation byte). */
+static int starts_char(const char *s, size_t len, size_t at)
+{
+    return at < len && !is_continuation(s, at);
+}
+
+/* The end of the window that begins at mark k: move_chars from its start. Marks are often close
+ * together, so when the previous mark's window (ending at prev_limit) reaches past mark k, the
+ * end is moved on from prev_limit a character for every character between the two starts rather
+ * than counted afresh (both starts must begin characters for the two to agree). */
+static size_t window_limit(const char *text, size_t len, const kk_span *marks, size_t k,
+                           size_t prev_limit)
+{
+    size_t from = k > 0 ? marks[k - 1].start : 0, to = marks[k].start, limit = prev_limit;
+    if (k == 0 || from > to || to >= prev_limit || !starts_char(text, len, from)
+        || !starts_char(text, len, to))
+        return move_chars(text, len, to, KK_SNIPPET_CHARS - KK_SNIPPET_LEAD);
+    for (size_t at = from; at < to; at = char_after(text, len, at))
+        limit = limit < len ? char_after(text, len, limit) : len;
+    return limit;
 }
 
 /* 1 if the text of mark j equals that of an earlier mark in [from, j). */
@@ -303,9 +395,9 @@ static int repeats(const char *text, const kk_span *marks, size_t from, size_t j
 static void choose_window(const char *text, size_t len, const kk_span *marks, size_t n,
                           size_t *start, size_t *end)
 {
-    size_t best = 0, best_count = 0;
+    size_t best = 0, best_count = 0, limit = 0;
     for (size_t k = 0; k < n; k++) {
-        size_t limit = move_chars(text, len, marks[k].start, KK_SNIPPET_CHARS - KK_SNIPPET_LEAD);
+        limit = window_limit(text, len, marks, k, limit);
         size_t count = 0;
         /* A different match outweighs any number of repeats, and a longer one (a whole phrase
          * rather than one of its words) a shorter one. */

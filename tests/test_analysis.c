@@ -206,6 +206,14 @@ static const span_case span_cases[] = {
     {"取り組みます", "ます", "ます", "after the folded word"},
     {"コンピューター室", "コンピュータ室", "コンピューター室", "a dropped long vowel lies inside"},
     {"子ども　と\n家庭", "も と家", "も　と\n家", "an ideographic space kept as a space, a line joined"},
+    {"漢か\u3099字", "が", "か\u3099", "a character composed by ICU maps to both it was made of"},
+    {"漢か\u3099字", "字", "字", "…and the character after maps to its own bytes"},
+    {"漢Ａ\u0301字", "á", "Ａ\u0301", "a folded letter and its accent"},
+    {"令和２年度", "2年", "２年", "a character ICU changes, then one it passes"},
+    {"ヴァイオリンの子供たちのサーバー", "子ども", "子供",
+     "a word variant after a shortened text maps to its own bytes"},
+    {"ヴァイオリンの子供たちのサーバー室", "たちのサーバ室", "たちのサーバー室",
+     "characters after a lengthened word keep their bytes"},
 };
 
 static void test_source_span_table(void **state)

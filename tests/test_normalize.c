@@ -117,6 +117,20 @@ static const norm_case normalize_cases[] = {
     {"組み合わせ", "組合せ", "so 組み合わせ folds to 組合せ"},
     {"買い替え", "買い替え", "買い alone is not 買い物"},
     {"見積もも", "見積もも", "no stem key swallows a particle (見積も)"},
+    /* Characters ICU passes as they are go around it; the piece from one of them up to the next
+     * goes through ICU whole, so it must be cut where a character combines with the one before. */
+    {"漢か\u3099字", "漢が字", "か and a combining voiced mark go through ICU together"},
+    {"cafe\u0301", "café", "a letter and a combining accent compose"},
+    {"漢Ａ\u0301字", "漢á字", "a full-width letter folds, then composes with the accent after it"},
+    {"令和２年", "令和2年", "a full-width digit between characters ICU passes"},
+    {"Ａ\u3000Ｂ", "a b", "a piece of characters ICU changes, one after another"},
+    /* The variant rules work in place: later characters move back as earlier ones go. */
+    {"サーバー・サーバー", "サーバーサーバ", "the dot goes first: only the last ー ends a run"},
+    {"ーーーー", "ーーー", "a run of long vowels alone is a katakana run"},
+    {"キー、サーバー", "キー、サーバ", "a kept ー, then a dropped one"},
+    {"ヴァイオリンの子供たちのサーバー", "バイオリンの子どもたちのサーバ",
+     "one rule shortens the text, another lengthens it, a third shortens it again"},
+    {"取り組みと申し込み", "取組と申込", "two word variants in one text"},
 };
 
 static void test_normalize_table(void **state)

@@ -460,6 +460,8 @@ static const struct mark_case {
      "給食, one of 給食|費, is marked beside another unit's 学校 (two characters: a word)"},
     {"ワークライフバランス", "wlb.txt", "【ワーク・ライフ・バランス】の推進", NULL,
      "consecutive bigrams across removed middle dots"},
+    {"池 公園", "snippet.txt", "【公園】には【池】があります", NULL,
+     "a one-character unit is a prefix key, tried on every gram beside the bigram keys"},
 };
 
 static void test_marks_fall_on_the_match(void **state)
