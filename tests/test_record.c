@@ -75,6 +75,39 @@ static void round_trip(kk_record_codec *c, const char *data, size_t len, size_t 
         *packed_len = n;
 }
 
+/* A corpus of 3000 records, the dictionary trained on it, and codecs with and without it. */
+typedef struct trained {
+    corpus *c;
+    char *dict;
+    size_t dict_len;
+    kk_record_codec *with, *without;
+} trained;
+
+static trained *trained_new(void)
+{
+    trained *t = calloc(1, sizeof *t);
+    t->c = malloc(sizeof *t->c);
+    make_corpus(t->c, 3000);
+    assert_int_equal(
+        kk_record_train(t->c->bytes.data, t->c->sizes, t->c->n, &t->dict, &t->dict_len, NULL),
+        KK_OK);
+    assert_non_null(t->dict);
+    assert_true(t->dict_len > 0 && t->dict_len <= KK_DICT_MAX);
+    assert_int_equal(kk_record_codec_new(t->dict, t->dict_len, &t->with, NULL), KK_OK);
+    assert_int_equal(kk_record_codec_new(NULL, 0, &t->without, NULL), KK_OK);
+    return t;
+}
+
+static void trained_free(trained *t)
+{
+    kk_record_codec_free(t->with);
+    kk_record_codec_free(t->without);
+    free(t->dict);
+    kk_buf_free(&t->c->bytes);
+    free(t->c);
+    free(t);
+}
+
 static void test_round_trip_without_dictionary(void **state)
 {
     (void)state;
@@ -104,33 +137,19 @@ static void test_few_samples_train_no_dictionary(void **state)
 static void test_dictionary_packs_smaller(void **state)
 {
     (void)state;
-    corpus *c = malloc(sizeof *c);
-    make_corpus(c, 3000);
-    char *dict = NULL;
-    size_t dict_len = 0;
-    assert_int_equal(kk_record_train(c->bytes.data, c->sizes, c->n, &dict, &dict_len, NULL),
-                     KK_OK);
-    assert_non_null(dict);
-    assert_true(dict_len > 0 && dict_len <= KK_DICT_MAX);
-    kk_record_codec *with = NULL, *without = NULL;
-    assert_int_equal(kk_record_codec_new(dict, dict_len, &with, NULL), KK_OK);
-    assert_int_equal(kk_record_codec_new(NULL, 0, &without, NULL), KK_OK);
+    trained *t = trained_new();
     size_t packed_with = 0, packed_without = 0, total = 0;
-    for (size_t k = 0; k < c->n; k += 100) {
+    for (size_t k = 0; k < t->c->n; k += 100) {
         size_t a = 0, b = 0;
-        round_trip(with, record(c, k), c->sizes[k], &a);
-        round_trip(without, record(c, k), c->sizes[k], &b);
+        round_trip(t->with, record(t->c, k), t->c->sizes[k], &a);
+        round_trip(t->without, record(t->c, k), t->c->sizes[k], &b);
         packed_with += a;
         packed_without += b;
-        total += c->sizes[k];
+        total += t->c->sizes[k];
     }
     assert_true(packed_with * 2 < packed_without);
     assert_true(packed_without < total);
-    kk_record_codec_free(with);
-    kk_record_codec_free(without);
-    free(dict);
-    kk_buf_free(&c->bytes);
-    free(c);
+    trained_free(t);
 }
 
 /* A record packed with one dictionary is refused by a codec with another or none, and damaged
@@ -138,35 +157,24 @@ static void test_dictionary_packs_smaller(void **state)
 static void test_wrong_dictionary_and_damage_are_refused(void **state)
 {
     (void)state;
-    corpus *c = malloc(sizeof *c);
-    make_corpus(c, 3000);
-    char *dict = NULL;
-    size_t dict_len = 0;
-    assert_int_equal(kk_record_train(c->bytes.data, c->sizes, c->n, &dict, &dict_len, NULL),
-                     KK_OK);
-    assert_non_null(dict);
-    kk_record_codec *with = NULL, *without = NULL;
-    assert_int_equal(kk_record_codec_new(dict, dict_len, &with, NULL), KK_OK);
-    assert_int_equal(kk_record_codec_new(NULL, 0, &without, NULL), KK_OK);
+    trained *t = trained_new();
     const char *packed = NULL, *out = NULL;
     size_t n = 0, out_len = 0;
-    assert_int_equal(kk_record_pack(with, record(c, 5), c->sizes[5], &packed, &n, NULL), KK_OK);
+    assert_int_equal(kk_record_pack(t->with, record(t->c, 5), t->c->sizes[5], &packed, &n, NULL),
+                     KK_OK);
     char *copy = malloc(n);
     memcpy(copy, packed, n);
     kk_error err = {0};
-    assert_int_equal(kk_record_unpack(without, copy, n, &out, &out_len, &err), KK_ECORRUPT);
+    assert_int_equal(kk_record_unpack(t->without, copy, n, &out, &out_len, &err), KK_ECORRUPT);
     assert_non_null(strstr(err.message, "dictionary"));
     copy[n - 1] ^= 0x5A;
     copy[n / 2] ^= 0x5A;
-    assert_int_not_equal(kk_record_unpack(with, copy, n, &out, &out_len, &err), KK_OK);
-    assert_int_equal(kk_record_unpack(with, "{\"doc\":1}", 9, &out, &out_len, &err), KK_ECORRUPT);
+    assert_int_not_equal(kk_record_unpack(t->with, copy, n, &out, &out_len, &err), KK_OK);
+    assert_int_equal(kk_record_unpack(t->with, "{\"doc\":1}", 9, &out, &out_len, &err),
+                     KK_ECORRUPT);
     assert_non_null(strstr(err.message, "index the documents again"));
     free(copy);
-    kk_record_codec_free(with);
-    kk_record_codec_free(without);
-    free(dict);
-    kk_buf_free(&c->bytes);
-    free(c);
+    trained_free(t);
 }
 
 /* Through a database: the dictionary kept in its metadata, the data packed into the document,
@@ -178,22 +186,17 @@ static void test_database_reads_through_decoder(void **state)
     assert_int_equal(kt_tempdir(dir, sizeof dir, "record"), 0);
     char path[300];
     snprintf(path, sizeof path, "%s/db", dir);
-    corpus *c = malloc(sizeof *c);
-    make_corpus(c, 3000);
-    char *dict = NULL;
-    size_t dict_len = 0;
-    assert_int_equal(kk_record_train(c->bytes.data, c->sizes, c->n, &dict, &dict_len, NULL),
-                     KK_OK);
+    trained *t = trained_new();
+    const corpus *c = t->c;
     kk_db *w = NULL;
     kk_xdoc *doc = NULL;
-    kk_record_codec *packer = NULL;
     assert_int_equal(kk_db_open_write(path, 0, &w, NULL), KK_OK);
-    assert_int_equal(kk_db_set_metadata(w, KK_META_DICT, dict, dict_len, NULL), KK_OK);
-    assert_int_equal(kk_record_codec_new(dict, dict_len, &packer, NULL), KK_OK);
+    assert_int_equal(kk_db_set_metadata(w, KK_META_DICT, t->dict, t->dict_len, NULL), KK_OK);
     assert_int_equal(kk_xdoc_new(&doc, NULL), KK_OK);
     const char *packed = NULL;
     size_t n = 0;
-    assert_int_equal(kk_record_pack(packer, record(c, 9), c->sizes[9], &packed, &n, NULL), KK_OK);
+    assert_int_equal(kk_record_pack(t->with, record(c, 9), c->sizes[9], &packed, &n, NULL),
+                     KK_OK);
     assert_int_equal(kk_xdoc_add_term(doc, "公園", strlen("公園"), 1, NULL), KK_OK);
     assert_int_equal(kk_xdoc_set_data(doc, packed, n, NULL), KK_OK);
     assert_int_equal(kk_db_add(w, doc, NULL, NULL), KK_OK);
@@ -225,22 +228,16 @@ static void test_database_reads_through_decoder(void **state)
     kk_xresults_free(res);
 
     /* A reader with the wrong dictionary fails with the codec's message. */
-    kk_record_codec *wrong = NULL;
     kk_error err = {0};
-    assert_int_equal(kk_record_codec_new(NULL, 0, &wrong, NULL), KK_OK);
-    kk_record_attach(r, wrong);
+    kk_record_attach(r, t->without);
     assert_int_equal(kk_db_get_data(r, 1, &data, &len, &err), KK_ECORRUPT);
     assert_non_null(strstr(err.message, "dictionary"));
     assert_int_equal(kk_db_search(r, q, &o, &res, &err), KK_ECORRUPT);
     kk_xquery_free(q);
     kk_db_free(r);
-    kk_record_codec_free(wrong);
     kk_record_codec_free(reader);
-    kk_record_codec_free(packer);
     kk_xdoc_free(doc);
-    free(dict);
-    kk_buf_free(&c->bytes);
-    free(c);
+    trained_free(t);
     assert_int_equal(kt_remove_tree(dir), 0);
 }
 
