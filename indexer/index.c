@@ -2,8 +2,8 @@
  *
  * Owns the mapping from a kk_passage to terms and values; the file stamps kept as database
  * metadata; and the synonym table. The terms come only from kk_analyze, the one analysis path that
- * the query tool also uses. The stored data is serialised in passage_data.c; reading files and
- * walking folders live elsewhere.
+ * the query tool also uses. The stored data is serialised in passage_data.c and packed by record.c;
+ * reading files and walking folders live elsewhere.
  */
 #include "kk_index.h"
 
