@@ -53,6 +53,7 @@ typedef struct search_answer {
     const kk_hits *hits;
     long offset, limit;
     int facets;
+    unsigned fields; /* of each hit (kk_hit_to_json) */
 } search_answer;
 
 static json_t *search_answer_to_json(const void *what, kk_json_strings strings)
@@ -60,7 +61,7 @@ static json_t *search_answer_to_json(const void *what, kk_json_strings strings)
     const search_answer *a = what;
     json_t *list = json_array();
     for (size_t k = 0; list && k < a->hits->n; k++)
-        if (json_array_append_new(list, kk_hit_to_json(&a->hits->hits[k], strings)) != 0) {
+        if (json_array_append_new(list, kk_hit_to_json(&a->hits->hits[k], a->fields, strings)) != 0) {
             json_decref(list);
             return NULL;
         }
@@ -96,15 +97,21 @@ kk_status kk_api_search(const kk_web_request *req, kk_web_response *resp)
         || kk_web_param_number(req, "facets", 0, 1, 0, &facets, &err) < 0
         || kk_web_search_query(req, &query, &err) != KK_OK)
         return fail(resp, &err);
+    unsigned fields = 0;
+    const char *names = kk_web_param_get(req, "fields");
+    if (names && kk_hit_fields_parse(names, &fields, &err) != KK_OK) {
+        free(query);
+        return fail(resp, &err);
+    }
     if (!*query) {
         free(query);
         return missing(resp, "q");
     }
-    kk_search_request sr = {query, (unsigned)offset, (unsigned)limit, (int)facets};
+    kk_search_request sr = {query, (unsigned)offset, (unsigned)limit, (int)facets, fields};
     kk_hits *hits = NULL;
     kk_status st = kk_search(req->searcher, &sr, &hits, &err) == KK_OK
                        ? answer_search(resp, &(search_answer){query, hits, offset, limit,
-                                                              (int)facets})
+                                                              (int)facets, fields})
                        : fail(resp, &err);
     kk_hits_free(hits);
     free(query);

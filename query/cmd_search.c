@@ -9,6 +9,7 @@
 typedef struct search_args {
     unsigned limit, offset;
     int json, facets, explain;
+    unsigned fields; /* of each hit in --json, KK_HIT_BIT()s; 0 for all */
     char *query;
 } search_args;
 
@@ -23,6 +24,8 @@ static void search_usage(FILE *out)
             "  -n, --limit N     show N passages (default 10, at most 1000)\n"
             "  -o, --offset N    skip the first N passages (paging)\n"
             "  -j, --json        print JSON Lines, one object per passage, best first\n"
+            "  -F, --fields LIST with --json, only these fields of each passage, e.g.\n"
+            "                    doc,line,snippet (see the README for the names)\n"
             "  -f, --facets      also count passages per year, kind, department and city\n"
             "  -x, --explain     show how the query is understood instead of searching\n"
             "  -h, --help        show this help and exit\n");
@@ -33,13 +36,14 @@ static int parse_search_args(search_args *a, int argc, char **argv)
     static const struct option options[] = {
         {"limit", required_argument, NULL, 'n'}, {"offset", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, 'j'},        {"facets", no_argument, NULL, 'f'},
-        {"explain", no_argument, NULL, 'x'},     {"help", no_argument, NULL, 'h'},
+        {"explain", no_argument, NULL, 'x'},     {"fields", required_argument, NULL, 'F'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int opt;
     long v;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "+n:o:jfxh", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+n:o:jfxF:h", options, NULL)) != -1) {
         switch (opt) {
         case 'n':
             if ((v = kk_cli_number(optarg, 1, 1000)) < 0)
@@ -56,26 +60,40 @@ static int parse_search_args(search_args *a, int argc, char **argv)
         case 'j': a->json = 1; break;
         case 'f': a->facets = 1; break;
         case 'x': a->explain = 1; break;
+        case 'F': {
+            kk_error err = {0};
+            if (kk_hit_fields_parse(optarg, &a->fields, &err) != KK_OK)
+                return kk_cli_usage_error("search", "--%s", err.message);
+            break;
+        }
         case 'h': search_usage(stdout); return KK_EXIT_OK;
         default: return kk_cli_bad_option("search", argc, argv);
         }
     }
     if (optind >= argc)
         return kk_cli_usage_error("search", "no QUERY");
+    if (a->fields && !a->json)
+        return kk_cli_usage_error("search", "--fields needs --json");
     a->query = kk_cli_join(argc - optind, argv + optind);
     return a->query ? -1 : KK_EXIT_ERROR;
 }
 
-static json_t *hit_json(const void *hit, kk_json_strings strings)
+typedef struct shown_hit {
+    const kk_hit *hit;
+    unsigned fields;
+} shown_hit;
+
+static json_t *hit_json(const void *what, kk_json_strings strings)
 {
-    return kk_hit_to_json(hit, strings);
+    const shown_hit *s = what;
+    return kk_hit_to_json(s->hit, s->fields, strings);
 }
 
-static int print_json(const kk_hits *hits, int facets)
+static int print_json(const kk_hits *hits, int facets, unsigned fields)
 {
     int code = KK_EXIT_OK;
     for (size_t k = 0; code == KK_EXIT_OK && k < hits->n; k++)
-        code = kk_cli_print_built(hit_json, &hits->hits[k]);
+        code = kk_cli_print_built(hit_json, &(shown_hit){&hits->hits[k], fields});
     if (code == KK_EXIT_OK && facets)
         code = kk_cli_print_json(
             json_pack("{so}", "facets", kk_facets_to_json(hits, KK_JSON_CHECKED)));
@@ -146,7 +164,7 @@ static int explain(kk_searcher *s, const char *query)
 
 int kk_cmd_search(const kk_cli *cli, int argc, char **argv)
 {
-    search_args a = {10, 0, 0, 0, 0, NULL};
+    search_args a = {10, 0, 0, 0, 0, 0, NULL};
     int code = parse_search_args(&a, argc, argv);
     if (code >= 0)
         return code;
@@ -157,13 +175,13 @@ int kk_cmd_search(const kk_cli *cli, int argc, char **argv)
         s = NULL;
     }
     if (s) {
-        kk_search_request req = {a.query, a.offset, a.limit, a.facets};
+        kk_search_request req = {a.query, a.offset, a.limit, a.facets, a.fields};
         kk_hits *hits = NULL;
         kk_error err = {0};
         if (kk_search(s, &req, &hits, &err) != KK_OK) {
             code = kk_cli_fail(&err);
         } else if (a.json) {
-            code = print_json(hits, a.facets);
+            code = print_json(hits, a.facets, a.fields);
         } else {
             print_text(cli, &a, hits);
             code = KK_EXIT_OK;

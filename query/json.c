@@ -2,6 +2,7 @@
 #include "kk_json.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* The values are made directly rather than with json_pack, which parses its format string anew
  * for every highlight and source, and set under their literal keys without json_object_set_new's
@@ -70,40 +71,95 @@ static json_t *sources_to_json(const kk_source *s, size_t n, kk_json_strings str
     return a;
 }
 
-/* The fields in the order kk_json.h gives; a value that could not be made is left out. */
-static void set_hit_fields(json_t *o, const kk_hit *h, const char *snippet,
-                           kk_json_strings strings)
+/* ---- hits ---------------------------------------------------------------------------------- */
+
+static const char *const hit_field_names[KK_HIT_FIELD_COUNT] = {
+    "rank",    "score", "id",   "doc",     "line",       "title", "section",
+    "heading", "year",  "kind", "dept",    "city",       "version", "speaker",
+    "date",    "text",  "snippet", "highlights", "also",
+};
+
+const char *kk_hit_field_name(kk_hit_field f)
 {
-    set(o, "rank", json_integer(h->rank));
-    set(o, "score", json_real(h->score));
-    set(o, "id", string_or_null(h->id, strings));
-    set(o, "doc", string_or_null(h->doc, strings));
-    set(o, "line", json_integer(h->line));
-    set(o, "title", string_or_null(h->title, strings));
-    set(o, "section", string_or_null(h->section, strings));
-    set(o, "heading", string_or_null(h->heading, strings));
-    set(o, "year", h->year ? json_integer(h->year) : json_null());
-    set(o, "kind", string_or_null(h->kind, strings));
-    set(o, "dept", string_or_null(h->dept, strings));
-    set(o, "city", string_or_null(h->city, strings));
-    set(o, "version", string_or_null(h->version, strings));
-    set(o, "speaker", string_or_null(h->speaker, strings));
-    set(o, "date", string_or_null(h->date, strings));
-    set(o, "text", string_or_null(h->text, strings));
-    set(o, "snippet", string_value(snippet, strings));
-    set(o, "highlights", spans_to_json(h->marks, h->n_marks));
-    set(o, "also", sources_to_json(h->also, h->n_also, strings));
+    return (unsigned)f < KK_HIT_FIELD_COUNT ? hit_field_names[f] : "?";
 }
 
-json_t *kk_hit_to_json(const kk_hit *h, kk_json_strings strings)
+static int hit_field_named(const char *name, size_t len)
 {
-    char *snippet = kk_mark_text(h->snippet, h->snippet_marks, h->n_snippet_marks, "【", "】");
-    json_t *o = snippet ? json_object() : NULL;
-    if (o)
-        set_hit_fields(o, h, snippet, strings);
+    for (int f = 0; f < KK_HIT_FIELD_COUNT; f++)
+        if (strlen(hit_field_names[f]) == len && memcmp(hit_field_names[f], name, len) == 0)
+            return f;
+    return -1;
+}
+
+kk_status kk_hit_fields_parse(const char *list, unsigned *out, kk_error *err)
+{
+    unsigned fields = 0;
+    for (const char *p = list;; p++) {
+        size_t len = strcspn(p, ",");
+        int f = hit_field_named(p, len);
+        if (f < 0)
+            return kk_error_set(err, KK_EINVAL,
+                                "fields: '%.*s' is not a field of a hit (rank, score, id, doc, "
+                                "line, title, section, heading, year, kind, dept, city, version, "
+                                "speaker, date, text, snippet, highlights, also)",
+                                (int)(len > 64 ? 64 : len), p);
+        fields |= KK_HIT_BIT(f);
+        p += len;
+        if (!*p)
+            break;
+    }
+    *out = fields;
+    return KK_OK;
+}
+
+static json_t *hit_field_value(const kk_hit *h, kk_hit_field f, const char *snippet,
+                               kk_json_strings strings)
+{
+    switch (f) {
+    case KK_HIT_RANK: return json_integer(h->rank);
+    case KK_HIT_SCORE: return json_real(h->score);
+    case KK_HIT_ID: return string_or_null(h->id, strings);
+    case KK_HIT_DOC: return string_or_null(h->doc, strings);
+    case KK_HIT_LINE: return json_integer(h->line);
+    case KK_HIT_TITLE: return string_or_null(h->title, strings);
+    case KK_HIT_SECTION: return string_or_null(h->section, strings);
+    case KK_HIT_HEADING: return string_or_null(h->heading, strings);
+    case KK_HIT_YEAR: return h->year ? json_integer(h->year) : json_null();
+    case KK_HIT_KIND: return string_or_null(h->kind, strings);
+    case KK_HIT_DEPT: return string_or_null(h->dept, strings);
+    case KK_HIT_CITY: return string_or_null(h->city, strings);
+    case KK_HIT_VERSION: return string_or_null(h->version, strings);
+    case KK_HIT_SPEAKER: return string_or_null(h->speaker, strings);
+    case KK_HIT_DATE: return string_or_null(h->date, strings);
+    case KK_HIT_TEXT: return string_or_null(h->text, strings);
+    case KK_HIT_SNIPPET: return string_value(snippet, strings);
+    case KK_HIT_HIGHLIGHTS: return spans_to_json(h->marks, h->n_marks);
+    case KK_HIT_ALSO: return sources_to_json(h->also, h->n_also, strings);
+    case KK_HIT_FIELD_COUNT: break;
+    }
+    return NULL;
+}
+
+/* The fields asked for, in kk_hit_field order; a value that could not be made is left out. */
+json_t *kk_hit_to_json(const kk_hit *h, unsigned fields, kk_json_strings strings)
+{
+    if (fields == 0)
+        fields = KK_HIT_ALL;
+    char *snippet = NULL;
+    if ((fields & KK_HIT_BIT(KK_HIT_SNIPPET))
+        && !(snippet = kk_mark_text(h->snippet ? h->snippet : "", h->snippet_marks,
+                                    h->n_snippet_marks, "【", "】")))
+        return NULL;
+    json_t *o = json_object();
+    for (int f = 0; o && f < KK_HIT_FIELD_COUNT; f++)
+        if (fields & KK_HIT_BIT(f))
+            set(o, hit_field_names[f], hit_field_value(h, (kk_hit_field)f, snippet, strings));
     free(snippet);
     return o;
 }
+
+/* ---- facets -------------------------------------------------------------------------------- */
 
 json_t *kk_facets_to_json(const kk_hits *h, kk_json_strings strings)
 {

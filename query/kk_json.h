@@ -21,8 +21,17 @@ typedef enum kk_json_strings { KK_JSON_CHECKED, KK_JSON_TRUSTED } kk_json_string
 
 /* One hit: rank, score, id, doc, line, title, section, heading, year (number or null), kind,
  * dept, city, version, speaker, date, text, snippet (matches in 【】), highlights (byte ranges
- * in text as [start, end] pairs) and also (other sources of the same text). */
-json_t *kk_hit_to_json(const kk_hit *h, kk_json_strings strings);
+ * in text as [start, end] pairs) and also (other sources of the same text), in that order; only
+ * the KK_HIT_BIT()s set in fields, or all of them when fields is 0. */
+json_t *kk_hit_to_json(const kk_hit *h, unsigned fields, kk_json_strings strings);
+
+/* The JSON name of a hit's field ("rank", …, "also"). */
+const char *kk_hit_field_name(kk_hit_field f);
+
+/* The fields named in list, separated by commas ("doc,line,snippet"), as KK_HIT_BIT()s in *out,
+ * for kk_search_request.fields and kk_hit_to_json. An unknown or empty name fails with
+ * KK_EINVAL and a message naming it and the known ones; *out is then unchanged. */
+kk_status kk_hit_fields_parse(const char *list, unsigned *out, kk_error *err);
 
 /* Facet counts: {"year": [{"value": "2019", "count": 3}, …], "kind": …, …}. */
 json_t *kk_facets_to_json(const kk_hits *h, kk_json_strings strings);

@@ -37,11 +37,26 @@ typedef enum kk_facet_field {
 
 const char *kk_facet_field_name(kk_facet_field f); /* "year", "kind", "dept", "city" */
 
+/* The fields of a hit (kk_hit, and its JSON in kk_json.h), to ask for only some of them: a
+ * caller that shows no highlights and no other sources spares their work for every hit. */
+typedef enum kk_hit_field {
+    KK_HIT_RANK, KK_HIT_SCORE, KK_HIT_ID, KK_HIT_DOC, KK_HIT_LINE, KK_HIT_TITLE, KK_HIT_SECTION,
+    KK_HIT_HEADING, KK_HIT_YEAR, KK_HIT_KIND, KK_HIT_DEPT, KK_HIT_CITY, KK_HIT_VERSION,
+    KK_HIT_SPEAKER, KK_HIT_DATE, KK_HIT_TEXT, KK_HIT_SNIPPET, KK_HIT_HIGHLIGHTS, KK_HIT_ALSO,
+    KK_HIT_FIELD_COUNT
+} kk_hit_field;
+
+#define KK_HIT_BIT(f) (1u << (f))
+#define KK_HIT_ALL (KK_HIT_BIT(KK_HIT_FIELD_COUNT) - 1u)
+
 typedef struct kk_search_request {
     const char *query;  /* as typed; UTF-8 */
     unsigned offset;    /* hits to skip (paging) */
     unsigned limit;     /* hits to return, 1..1000 */
     int facets;         /* count values of each kk_facet_field over all matches */
+    unsigned fields;    /* KK_HIT_BIT()s of the fields wanted; 0 means all. The rest may be left
+                         * empty: no marks or snippet without SNIPPET or HIGHLIGHTS, no other
+                         * sources without ALSO. */
 } kk_search_request;
 
 typedef struct kk_span {

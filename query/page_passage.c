@@ -36,7 +36,9 @@ static void find_marks(kk_searcher *s, const char *q, const kk_passage_info *p, 
         kk_buf_free(&b);
         return;
     }
-    kk_search_request req = {b.data, 0, MARK_SEARCH_LIMIT, 0};
+    kk_search_request req = {b.data, 0, MARK_SEARCH_LIMIT, 0,
+                             KK_HIT_BIT(KK_HIT_ID) | KK_HIT_BIT(KK_HIT_TEXT)
+                                 | KK_HIT_BIT(KK_HIT_HIGHLIGHTS)};
     if (kk_search(s, &req, &m->hits, NULL) == KK_OK) {
         for (size_t k = 0; k < m->hits->n; k++) {
             const kk_hit *h = &m->hits->hits[k];

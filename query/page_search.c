@@ -302,7 +302,7 @@ kk_status kk_page_search(const kk_web_request *req, kk_web_response *resp)
                                                  : kk_web_search_query(req, &query, &err);
     if (st == KK_OK && *query) {
         kk_search_request sr = {query, (unsigned)(f.page - 1) * KK_WEB_PAGE_SIZE,
-                                KK_WEB_PAGE_SIZE, 1};
+                                KK_WEB_PAGE_SIZE, 1, KK_HIT_ALL};
         st = kk_search(req->searcher, &sr, &hits, &err);
     }
     kk_html h = {0};

@@ -301,6 +301,13 @@ static kk_status fill_fields(kk_hit *h, const char *data, size_t len, kk_error *
     return KK_OK;
 }
 
+static int wants(const run *r, unsigned bits)
+{
+    return r->req->fields == 0 || (r->req->fields & bits) != 0;
+}
+
+/* The hit of candidate c, with marks, snippet and other sources only when asked for: they are
+ * most of the work of a hit. */
 static kk_status make_hit(run *r, const candidate *c, kk_hit *h, unsigned rank, kk_error *err)
 {
     kk_xhit x;
@@ -310,12 +317,14 @@ static kk_status make_hit(run *r, const candidate *c, kk_hit *h, unsigned rank, 
     h->rank = rank;
     h->score = x.weight;
     st = fill_fields(h, x.data, x.data_len, err);
-    if (st == KK_OK)
+    int marked = wants(r, KK_HIT_BIT(KK_HIT_SNIPPET) | KK_HIT_BIT(KK_HIT_HIGHLIGHTS));
+    if (st == KK_OK && marked)
         st = kk_find_marks(r->s, &r->q, h->text, &h->marks, &h->n_marks, err);
-    if (st == KK_OK)
+    if (st == KK_OK && marked)
         st = kk_make_snippet(h->text, h->marks, h->n_marks, &h->snippet, &h->snippet_marks,
                              &h->n_snippet_marks, err);
-    if (st == KK_OK) /* drop_copies has read the hash of every candidate kept */
+    if (st == KK_OK && wants(r, KK_HIT_BIT(KK_HIT_ALSO)))
+        /* drop_copies has read the hash of every candidate kept */
         st = kk_copies_find(r->s, h, c->docid, &c->hash, KK_MAX_ALSO, err);
     return st;
 }

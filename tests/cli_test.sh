@@ -30,6 +30,15 @@ assert any(h["doc"].startswith("mitaka/001_") and "三鷹市基本構想" in h["
 PY
 check "JSON Lines contract and 三鷹市基本構想 → mitaka/001" $?
 
+"$bin/keikaku-query" --db "$db" search --json --fields doc,line 三鷹市基本構想 |
+  python3 -c 'import json,sys; h=[json.loads(l) for l in sys.stdin]; assert h and all(sorted(x)==["doc","line"] for x in h), h'
+check "search --json --fields doc,line gives only those" $?
+"$bin/keikaku-query" --db "$db" search --json --fields doc,txet 三鷹市 2>"$tmp/err"; [ $? -eq 2 ]
+check "search --fields with an unknown name exits 2" $?
+grep -q "'txet' is not a field" "$tmp/err"; check "and names it: $(cat "$tmp/err")" $?
+"$bin/keikaku-query" --db "$db" search --fields doc 三鷹市 2>/dev/null; [ $? -eq 2 ]
+check "search --fields without --json exits 2" $?
+
 "$bin/keikaku-query" --db "$db" --color never search 男女平等参画 >"$tmp/text"
 check "text search exits 0" $?
 grep -q "【男女平等参画】" "$tmp/text"; check "text output marks matches with 【】" $?

@@ -91,7 +91,7 @@ static const char *find(const fixture *f, const char *query, const char *needle)
     kk_searcher *s = NULL;
     kk_error err = {0};
     assert_int_equal(kk_searcher_open(f->db, &s, &err), KK_OK);
-    kk_search_request req = {query, 0, 5, 0};
+    kk_search_request req = {query, 0, 5, 0, 0};
     kk_hits *h = NULL;
     if (kk_search(s, &req, &h, &err) != KK_OK)
         fail_msg("search '%s': %s", query, err.message);
@@ -334,7 +334,7 @@ static void test_long_line_is_cut(void **state)
     fixture *f = *state;
     kk_searcher *s = NULL;
     assert_int_equal(kk_searcher_open(f->db, &s, NULL), KK_OK);
-    kk_search_request req = {"doc:long.txt", 0, 1000, 0};
+    kk_search_request req = {"doc:long.txt", 0, 1000, 0, 0};
     kk_hits *h = NULL;
     kk_error err = {0};
     if (kk_search(s, &req, &h, &err) != KK_OK)
@@ -396,7 +396,7 @@ static void test_bad_queries(void **state)
     assert_int_equal(kk_searcher_open(f->db, &s, NULL), KK_OK);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         const query_case *c = &cases[k];
-        kk_search_request req = {c->query, 0, 10, 1};
+        kk_search_request req = {c->query, 0, 10, 1, 0};
         kk_hits *h = NULL;
         kk_error err = {0};
         kk_status st = kk_search(s, &req, &h, &err);

@@ -154,7 +154,7 @@ static void check_no_duplicates(const fixture *f)
 
 static void search_ok(kk_searcher *s, const char *query, int facets, unsigned round)
 {
-    kk_search_request req = {query, 0, 10, facets};
+    kk_search_request req = {query, 0, 10, facets, 0};
     kk_hits *h = NULL;
     kk_error err = {0};
     kk_status st = kk_search(s, &req, &h, &err);

@@ -256,7 +256,7 @@ static void check_search_answers(const world *w)
     kk_error err = {0};
     if (kk_searcher_open(w->db, &s, &err) != KK_OK)
         fail_msg("after kill %u: searcher: %s", w->kills, err.message);
-    kk_search_request req = {"三鷹市の計画", 0, 5, 0};
+    kk_search_request req = {"三鷹市の計画", 0, 5, 0, 0};
     kk_hits *h = NULL;
     if (kk_search(s, &req, &h, &err) != KK_OK)
         fail_msg("after kill %u: search: %s", w->kills, err.message);

@@ -72,7 +72,7 @@ static kk_hits *search(const fixture *f, const char *query, unsigned limit)
     kk_error err = {0};
     if (kk_searcher_open(f->db, &s, &err) != KK_OK)
         fail_msg("open: %s", err.message);
-    kk_search_request req = {query, 0, limit, 0};
+    kk_search_request req = {query, 0, limit, 0, 0};
     kk_hits *h = NULL;
     if (kk_search(s, &req, &h, &err) != KK_OK)
         fail_msg("search '%s': %s", query, err.message);
@@ -124,7 +124,7 @@ static void test_json_contract(void **state)
 {
     kk_hits *h = search(*state, "男女平等参画", 3);
     assert_true(h->n > 0);
-    json_t *o = kk_hit_to_json(&h->hits[0], KK_JSON_CHECKED);
+    json_t *o = kk_hit_to_json(&h->hits[0], 0, KK_JSON_CHECKED);
     const char *keys[] = {"rank", "score", "doc", "line", "title", "section", "year", "text",
                           "snippet"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
@@ -209,7 +209,7 @@ static void test_malformed_query_fails_with_message(void **state)
     fixture *f = *state;
     kk_searcher *s = NULL;
     assert_int_equal(kk_searcher_open(f->db, &s, NULL), KK_OK);
-    kk_search_request req = {"colour:red 献血", 0, 10, 0};
+    kk_search_request req = {"colour:red 献血", 0, 10, 0, 0};
     kk_hits *h = NULL;
     kk_error err = {0};
     assert_int_equal(kk_search(s, &req, &h, &err), KK_EPARSE);

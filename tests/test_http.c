@@ -235,6 +235,34 @@ static void test_escaping(void **state)
     }
 }
 
+/* fields= gives only those fields of each hit, the same values as without it. */
+static void test_search_fields(void **state)
+{
+    (void)state;
+    char *q = kt_urlencode("三鷹市基本構想"), target[512];
+    snprintf(target, sizeof target, "/api/search?q=%s&fields=line,doc,snippet", q);
+    kt_reply r = get(target, 200);
+    json_t *o = parse_json(&r);
+    snprintf(target, sizeof target, "/api/search?q=%s", q);
+    kt_reply all_r = get(target, 200);
+    json_t *all = parse_json(&all_r);
+    json_t *hits = json_object_get(o, "hits"), *all_hits = json_object_get(all, "hits");
+    assert_true(json_array_size(hits) > 0);
+    assert_int_equal(json_array_size(hits), json_array_size(all_hits));
+    for (size_t k = 0; k < json_array_size(hits); k++) {
+        json_t *hit = json_array_get(hits, k), *full = json_array_get(all_hits, k);
+        assert_int_equal(json_object_size(hit), 3);
+        const char *keys[] = {"doc", "line", "snippet"};
+        for (size_t j = 0; j < 3; j++)
+            assert_true(json_equal(json_object_get(hit, keys[j]), json_object_get(full, keys[j])));
+    }
+    json_decref(o);
+    json_decref(all);
+    kt_reply_free(&r);
+    kt_reply_free(&all_r);
+    free(q);
+}
+
 static void test_passage_page(void **state)
 {
     (void)state;
@@ -419,6 +447,8 @@ static void test_refusals(void **state)
         {"/api/search?q=a&limit=abc", 400, "limit"},
         {"/api/search?q=a&limit=101", 400, "limit"},
         {"/api/search?q=a&offset=-1", 400, "offset"},
+        {"/api/search?q=a&fields=doc,txet", 400, "'txet' is not a field"},
+        {"/api/search?q=a&fields=", 400, "fields"},
         {"/?q=a&page=0", 400, "page"},
         {"/?q=a&from=20x", 400, "from"},
         {"/?q=a&from=2019&to=2012", 400, "逆順"},
@@ -599,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_search_page),
         cmocka_unit_test(test_search_filters_and_paging),
         cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_search_fields),
         cmocka_unit_test(test_passage_page),
         cmocka_unit_test(test_api_search_equals_cli),
         cmocka_unit_test(test_trend),

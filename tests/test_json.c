@@ -28,7 +28,18 @@ static kk_hit sample_hit(void)
 
 static json_t *hit_json(const void *hit, kk_json_strings strings)
 {
-    return kk_hit_to_json(hit, strings);
+    return kk_hit_to_json(hit, 0, strings);
+}
+
+typedef struct some_fields {
+    const kk_hit *hit;
+    unsigned fields;
+} some_fields;
+
+static json_t *some_fields_json(const void *what, kk_json_strings strings)
+{
+    const some_fields *s = what;
+    return kk_hit_to_json(s->hit, s->fields, strings);
 }
 
 static json_t *facets_json(const void *hits, kk_json_strings strings)
@@ -93,7 +104,7 @@ static void test_text_not_utf8_is_left_out(void **state)
     h.snippet = "\xed\xa0\x80"; /* a surrogate */
     h.n_snippet_marks = 0;
     h.also = &bad_source;
-    json_t *trusted = kk_hit_to_json(&h, KK_JSON_TRUSTED);
+    json_t *trusted = kk_hit_to_json(&h, 0, KK_JSON_TRUSTED);
     char *unwritable = json_dumps(trusted, JSON_COMPACT);
     json_decref(trusted);
     assert_null(unwritable); /* so kk_json_append must fall back */
@@ -102,6 +113,51 @@ static void test_text_not_utf8_is_left_out(void **state)
     assert_null(strstr(got, "\"snippet\""));
     assert_non_null(strstr(got, "\"date\":null,\"highlights\":[[0,6],[6,12]],\"also\":[]}"));
     free(got);
+}
+
+/* Only the fields asked for, in the usual order whatever the order of the list; all of them
+ * named one by one give what asking for none gives. */
+static void test_some_fields(void **state)
+{
+    (void)state;
+    kk_hit h = sample_hit();
+    unsigned fields = 0;
+    kk_error err = {0};
+    assert_int_equal(kk_hit_fields_parse("snippet,line,doc,score", &fields, &err), KK_OK);
+    char *got = append_and_compare(some_fields_json, &(some_fields){&h, fields});
+    assert_string_equal(got, "{\"score\":2.5,\"doc\":\"a.txt\",\"line\":3,"
+                             "\"snippet\":\"【防災】訓練\"}");
+    free(got);
+    assert_int_equal(kk_hit_fields_parse("also", &fields, &err), KK_OK);
+    assert_int_equal(fields, KK_HIT_BIT(KK_HIT_ALSO));
+    got = append_and_compare(some_fields_json, &(some_fields){&h, fields});
+    assert_string_equal(got, "{\"also\":[{\"doc\":\"b.txt\",\"line\":7}]}");
+    free(got);
+    kk_buf all = {0};
+    for (int f = 0; f < KK_HIT_FIELD_COUNT; f++)
+        assert_int_equal(kk_buf_printf(&all, "%s%s", f ? "," : "", kk_hit_field_name(f)), KK_OK);
+    assert_int_equal(kk_hit_fields_parse(all.data, &fields, &err), KK_OK);
+    assert_int_equal(fields, KK_HIT_ALL);
+    kk_buf_free(&all);
+}
+
+/* A name that is no field, or an empty one, is refused by name; nothing is set. */
+static void test_fields_refused(void **state)
+{
+    (void)state;
+    const char *bad[] = {"doc,txet", "", "doc,", ",doc", "doc,,line", "Doc", "doc line"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        unsigned fields = 12345;
+        kk_error err = {0};
+        assert_int_equal(kk_hit_fields_parse(bad[k], &fields, &err), KK_EINVAL);
+        assert_int_equal(fields, 12345);
+        assert_non_null(strstr(err.message, "fields: '"));
+        assert_non_null(strstr(err.message, "highlights"));
+    }
+    kk_error err = {0};
+    unsigned fields = 0;
+    kk_hit_fields_parse("doc,txet", &fields, &err);
+    assert_non_null(strstr(err.message, "'txet'"));
 }
 
 static void test_facets(void **state)
@@ -129,7 +185,7 @@ static void test_append_grows_and_keeps_what_was_there(void **state)
     text[3 * n] = '\0';
     kk_hit h = sample_hit();
     h.text = text;
-    json_t *o = kk_hit_to_json(&h, KK_JSON_CHECKED);
+    json_t *o = kk_hit_to_json(&h, 0, KK_JSON_CHECKED);
     char *expected = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     kk_buf out = {0};
@@ -173,6 +229,8 @@ int main(void)
         cmocka_unit_test(test_hit_bytes),
         cmocka_unit_test(test_unknown_year_and_no_matches),
         cmocka_unit_test(test_text_not_utf8_is_left_out),
+        cmocka_unit_test(test_some_fields),
+        cmocka_unit_test(test_fields_refused),
         cmocka_unit_test(test_facets),
         cmocka_unit_test(test_append_grows_and_keeps_what_was_there),
         cmocka_unit_test(test_nothing_built_leaves_the_buffer),

@@ -158,7 +158,7 @@ static void test_each_policy_links_its_plan_first(void **state)
 static void test_policy_named_three_ways(void **state)
 {
     fixture *f = *state;
-    kk_search_request req = {"\"男女共同参画社会の形成\" kind:基本計画", 0, 1, 0};
+    kk_search_request req = {"\"男女共同参画社会の形成\" kind:基本計画", 0, 1, 0, 0};
     kk_hits *h = NULL;
     assert_int_equal(kk_search(f->s, &req, &h, NULL), KK_OK);
     assert_int_equal(h->n, 1);
@@ -247,7 +247,7 @@ static void test_topic_links_boilerplate_does_not(void **state)
     assert_string_equal(r->items[0].name, "緑と水の基本計画2030");
     kk_related_free(r);
     /* 7-1-2 and the counter plan do share words in the index … */
-    kk_search_request req = {"事業 推進 充実 kind:個別計画", 0, 10, 0};
+    kk_search_request req = {"事業 推進 充実 kind:個別計画", 0, 10, 0, 0};
     kk_hits *h = NULL;
     assert_int_equal(kk_search(f->small, &req, &h, NULL), KK_OK);
     int overlap = 0;

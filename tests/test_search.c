@@ -91,7 +91,7 @@ static kk_hits *search(void **state, const char *query)
     kk_error err = {0};
     if (kk_searcher_open(f->db, &s, &err) != KK_OK)
         fail_msg("open: %s", err.message);
-    kk_search_request req = {query, 0, 20, 0};
+    kk_search_request req = {query, 0, 20, 0, 0};
     kk_hits *h = NULL;
     if (kk_search(s, &req, &h, &err) != KK_OK)
         fail_msg("search '%s': %s", query, err.message);
@@ -296,7 +296,7 @@ static void test_phrase_found_past_the_first_matches(void **state)
                                     "消防への届出を案内している。\n");
     kk_searcher *s = scratch_index(&x);
     for (unsigned limit = 1; limit <= 20; limit += 19) {
-        kk_search_request req = {"\"公園で花火\"", 0, limit, 0};
+        kk_search_request req = {"\"公園で花火\"", 0, limit, 0, 0};
         kk_hits *h = NULL;
         kk_error err = {0};
         if (kk_search(s, &req, &h, &err) != KK_OK)
@@ -323,7 +323,7 @@ static void test_phrase_in_title_not_text(void **state)
     kk_searcher *s = scratch_index(&x);
     const char *queries[] = {"\"雨水タンクの設置\"", "申請書 -\"雨水タンクの設置\""};
     for (size_t k = 0; k < 2; k++) {
-        kk_search_request req = {queries[k], 0, 20, 0};
+        kk_search_request req = {queries[k], 0, 20, 0, 0};
         kk_hits *h = NULL;
         kk_error err = {0};
         if (kk_search(s, &req, &h, &err) != KK_OK)
@@ -357,7 +357,7 @@ static void test_nothing_to_search_for_is_an_error(void **state)
     assert_int_equal(kk_searcher_open(f->db, &s, NULL), KK_OK);
     const char *blank[] = {"", "\"\"", "-", "OR", "-公園", "\xe3\x80\x80"};
     for (size_t k = 0; k < sizeof blank / sizeof blank[0]; k++) {
-        kk_search_request req = {blank[k], 0, 10, 0};
+        kk_search_request req = {blank[k], 0, 10, 0, 0};
         kk_hits *h = NULL;
         kk_error err = {0};
         if (kk_search(s, &req, &h, &err) != KK_EPARSE)
@@ -398,7 +398,7 @@ static void test_copies_do_not_crowd_the_page(void **state)
     kk_searcher *s = scratch_index(&x);
     kk_error err = {0};
     for (unsigned offset = 0; offset <= 1; offset++) {
-        kk_search_request req = {"盆踊り", offset, 2 - offset, 0};
+        kk_search_request req = {"盆踊り", offset, 2 - offset, 0, 0};
         kk_hits *h = NULL;
         if (kk_search(s, &req, &h, &err) != KK_OK)
             fail_msg("search: %s", err.message);
@@ -410,6 +410,20 @@ static void test_copies_do_not_crowd_the_page(void **state)
         }
         kk_hits_free(h);
     }
+    /* Asked for less, a hit skips its marks and other sources; the ranking is the same. */
+    kk_search_request bare = {"盆踊り", 0, 2, 0, KK_HIT_BIT(KK_HIT_DOC)};
+    kk_hits *h = NULL;
+    if (kk_search(s, &bare, &h, &err) != KK_OK)
+        fail_msg("search: %s", err.message);
+    assert_int_equal(h->n, 2);
+    assert_non_null(strstr(h->hits[0].doc, "copy"));
+    assert_string_equal(h->hits[1].doc, "other.txt");
+    for (size_t k = 0; k < h->n; k++) {
+        assert_int_equal(h->hits[k].n_also, 0);
+        assert_int_equal(h->hits[k].n_marks, 0);
+        assert_null(h->hits[k].snippet);
+    }
+    kk_hits_free(h);
     kk_searcher_free(s);
     kt_remove_tree(x.dir);
 }

@@ -91,7 +91,7 @@ static int teardown(void **state)
 
 static kk_hits *search(const fixture *f, const char *query, int facets)
 {
-    kk_search_request req = {query, 0, 1000, facets};
+    kk_search_request req = {query, 0, 1000, facets, 0};
     kk_hits *h = NULL;
     kk_error err = {0};
     if (kk_search(f->s, &req, &h, &err) != KK_OK)
@@ -168,7 +168,7 @@ static void test_filters(void **state)
 static void test_unknown_field(void **state)
 {
     const fixture *f = *state;
-    kk_search_request req = {"yaer:2019 防災", 0, 10, 0};
+    kk_search_request req = {"yaer:2019 防災", 0, 10, 0, 0};
     kk_hits *h = NULL;
     kk_error err = {0};
     assert_int_equal(kk_search(f->s, &req, &h, &err), KK_EPARSE);
@@ -233,7 +233,7 @@ static void test_facets(void **state)
     kk_hits_free(h);
 
     /* Counted over every match, not the page: a page of 1 still counts all of 003. */
-    kk_search_request req = {"year:2019", 0, 1, 1};
+    kk_search_request req = {"year:2019", 0, 1, 1, 0};
     kk_error err = {0};
     assert_int_equal(kk_search(f->s, &req, &h, &err), KK_OK);
     assert_int_equal(h->n, 1);

@@ -238,7 +238,7 @@ static void test_equals_scan(void **state)
 static void test_heading_is_not_text(void **state)
 {
     fixture *f = *state;
-    kk_search_request req = {"\"地域情報化\"", 0, 100, 0};
+    kk_search_request req = {"\"地域情報化\"", 0, 100, 0, 0};
     kk_hits *h = NULL;
     kk_error err = {0};
     assert_int_equal(kk_search(f->s, &req, &h, &err), KK_OK);

@@ -8,7 +8,8 @@ executes, so both engines hold the same records. Each is run under /usr/bin/time
 time, CPU time and peak RSS; the converting steps are not timed. Size on disk is every byte of
 the database folder (`du -sb`), stored text included for both.
 
-Queries: `keikaku-query serve` and `groonga -s --protocol http` on loopback, one request at a
+Queries: `keikaku-query serve` and `groonga -s --protocol http` on loopback, each asked for the
+top 10 by score with the same columns (score, document, line, snippet), one request at a
 time from this process, each on a new connection, timed from sending the request to having
 read the whole response; Groonga's result cache is bypassed (cache=no), as keikaku has none.
 A warm-up pass over every query comes first; then PASSES timed passes, each query sent to
@@ -130,8 +131,12 @@ def wait_ready(port, path, proc, what):
     die(f"{what} did not answer on port {port} within 60 s")
 
 
+# Both engines are asked for the same columns of the top 10: score, document, line and a
+# snippet with the matches marked (keikaku's answer otherwise also holds every stored field,
+# the whole passage text, highlight offsets and the passage's copies in other documents).
 def keikaku_path(q):
-    return "/api/search?" + urllib.parse.urlencode({"q": q, "limit": 10})
+    return "/api/search?" + urllib.parse.urlencode(
+        {"q": q, "limit": 10, "fields": "score,doc,line,snippet"})
 
 
 def groonga_path(q):
