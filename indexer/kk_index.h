@@ -79,16 +79,14 @@ kk_status kk_indexer_stamp(kk_indexer *ix, const char *file_id, kk_file_stamp *s
 typedef int (*kk_file_cb)(const char *file_id, void *ctx);
 kk_status kk_indexer_each_file(kk_indexer *ix, kk_file_cb cb, void *ctx, kk_error *err);
 
-/* Passage ordinal of d as a JSON object with the KK_FIELD_* keys of kk_schema.h, malloc'd
- * (caller frees); NULL when out of memory. KK_JSON_STORED is the JSON part of what the index
- * stores: fields without a value are left out, and so are the file's absolute path, which no
- * reader needs, and the text, which is stored after the JSON (kk_stored.h); KK_JSON_DUMP has
- * every key, the text included, null when unknown (--dump, loaded into other engines). */
-typedef enum kk_json_form { KK_JSON_STORED, KK_JSON_DUMP } kk_json_form;
-char *kk_index_passage_json(const kk_document *d, size_t ordinal, kk_json_form form);
+/* Passage ordinal of d as the JSON line of --dump (loaded into other engines): an object with
+ * every KK_FIELD_* key of kk_schema.h, the file's path and the text included, null when unknown.
+ * malloc'd (caller frees); NULL when out of memory. */
+char *kk_index_passage_json(const kk_document *d, size_t ordinal);
 
-/* Passage ordinal of d as the index stores it: its KK_JSON_STORED JSON, a NUL and its text
- * (kk_stored.h). *out is malloc'd (caller frees), *len bytes and a NUL after them. */
+/* Passage ordinal of d as the index stores it: its fields and text in the binary layout of
+ * kk_stored.h (the file's path left out: no reader needs it). *out is malloc'd (caller frees),
+ * *len bytes and a NUL after them; KK_EINVAL when kk_stored_join refuses the fields. */
 kk_status kk_index_passage_data(const kk_document *d, size_t ordinal, char **out, size_t *len,
                                 kk_error *err);
 

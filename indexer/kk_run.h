@@ -67,8 +67,8 @@ typedef struct kk_run_opts {
  * even if some files were skipped (see stats). */
 kk_status kk_run_index(const kk_run_opts *opts, kk_run_stats *stats, kk_error *err);
 
-/* Read the files like kk_run_index but write each passage as one line of JSON (the stored data
- * of kk_index_passage_json) to out instead of indexing: the same passages, for loading into
+/* Read the files like kk_run_index but write each passage as one line of JSON (the fields and
+ * text of kk_index_passage_json) to out instead of indexing: the same passages, for loading into
  * another engine or for inspection. No database is opened. */
 kk_status kk_run_dump(const kk_run_opts *opts, FILE *out, kk_run_stats *stats, kk_error *err);
 

@@ -16,12 +16,12 @@
  *    impact like a word's, so that a query naming a year prefers its passages;
  *  - KK_PREFIX_FILE + the file's identity on every passage of a file (delete a file's passages);
  *  - KK_PREFIX_ID + passage id, the passage's unique id ("doc:ordinal").
- * The stored data is a JSON object with the KK_FIELD_* keys but KK_FIELD_TEXT, one NUL byte, then
- * the passage text as raw UTF-8 (kk_stored.h joins and splits it): readers parse the small JSON
- * part only, and the phrase check reads the text without parsing anything. In the JSON a field
- * without a value is absent; KK_FIELD_PATH is only in --dump output, which is one JSON object per
- * passage with the text as KK_FIELD_TEXT. The index keeps the stored data packed with zstd and
- * the database's dictionary (kk_record.h); readers see it unpacked.
+ * The stored data holds the fields of the KK_FIELD_* keys but KK_FIELD_PATH in a binary layout, a
+ * tagged entry for each field that has a value and the text last (kk_stored.h defines it, joins
+ * and splits it): a reader gets every field in one pass, without a JSON parser. --dump output is
+ * one JSON object per passage with every key, KK_FIELD_PATH and KK_FIELD_TEXT included, null
+ * when unknown. The index keeps the stored data packed with zstd and the database's dictionary
+ * (kk_record.h); readers see it unpacked.
  */
 #ifndef KK_SCHEMA_H
 #define KK_SCHEMA_H
@@ -83,9 +83,9 @@ enum kk_value_slot {
     KK_SLOT_ORDINAL = 7  /* passage ordinal within its document, sortable number */
 };
 
-/* Keys of the JSON part of the stored data, and of --dump lines. */
+/* The fields of a passage: keys of --dump lines, entries of the stored data (kk_stored.h). */
 #define KK_FIELD_DOC "doc"         /* path relative to the indexed root */
-#define KK_FIELD_PATH "path"       /* absolute path at indexing time */
+#define KK_FIELD_PATH "path"       /* absolute path at indexing time: --dump lines only */
 #define KK_FIELD_LINE "line"       /* first line of the passage, from 1 */
 #define KK_FIELD_LINES "lines"     /* number of source lines the passage spans */
 #define KK_FIELD_ORDINAL "ordinal" /* passage number within its document, from 0 */
@@ -101,8 +101,7 @@ enum kk_value_slot {
 #define KK_FIELD_VERSION "version" /* e.g. 後期基本計画（素案） for a comparison column */
 #define KK_FIELD_SPEAKER "speaker"
 #define KK_FIELD_DATE "date"
-/* The passage, broken lines joined: in --dump lines only; stored data keeps it after the JSON
- * and its NUL, raw (kk_stored.h). */
+/* The passage, broken lines joined: the last entry of the stored data (kk_stored.h). */
 #define KK_FIELD_TEXT "text"
 
 /* Database metadata keys. */
@@ -111,7 +110,8 @@ enum kk_value_slot {
 /* Bump when the fields or terms written per passage change (2: dept and office separated;
  * 3: no positions, hiragana-free bigrams, empty fields and the path left out of the data;
  * 4: impacts instead of counts; 5: the text stored raw after the JSON; 6: the stored data packed
- * with zstd and the database's dictionary, in a value slot, kk_record.h). */
-#define KK_SCHEMA_VERSION "6"
+ * with zstd and the database's dictionary, in a value slot, kk_record.h; 7: the fields in a
+ * binary layout instead of JSON, kk_stored.h). */
+#define KK_SCHEMA_VERSION "7"
 
 #endif

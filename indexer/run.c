@@ -509,7 +509,7 @@ static kk_status dump_file(job *j, const found_file *f, FILE *out, kk_error *err
         return KK_OK;
     kk_status st = KK_OK;
     for (size_t k = 0; st == KK_OK && k < d->n_passages; k++) {
-        char *line = kk_index_passage_json(d, k, KK_JSON_DUMP);
+        char *line = kk_index_passage_json(d, k);
         if (!line)
             st = kk_error_set(err, KK_ENOMEM, "out of memory");
         else if (fprintf(out, "%s\n", line) < 0)

@@ -69,10 +69,9 @@ void kk_passage_context_free(kk_passage_context *c);
  * malloc'd string the caller frees, NULL when out of memory. */
 char *kk_passage_citation(const kk_passage_info *p);
 
-/* Parse a passage's stored data (kk_schema.h: JSON, NUL, raw text; kk_stored.h) into p, zeroed
- * first: used by search, show, compare and trend. KK_ECORRUPT when it has no raw text (an older
- * layout) or its JSON part is not JSON or lacks doc, KK_ENOMEM; on failure p holds nothing to
- * free. */
+/* Parse a passage's stored data (the binary layout of kk_stored.h) into p, zeroed first: used by
+ * search, show, compare and trend. KK_ECORRUPT when it is of another layout (an older index) or
+ * damaged, KK_ENOMEM; on failure p holds nothing to free. */
 kk_status kk_passage_info_parse(const char *data, size_t len, kk_passage_info *p, kk_error *err);
 
 /* Free what p holds and zero it. */

@@ -7,8 +7,8 @@
  */
 #include "kk_passage.h"
 
-#include <jansson.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,10 +18,19 @@
 
 /* ---- stored data to kk_passage_info --------------------------------------------------------- */
 
-static char *json_str(json_t *o, const char *key)
+/* A stored string as a malloc'd C string; NULL when absent, and *oom set when out of memory. */
+static char *dup_field(kk_stored_str f, int *oom)
 {
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? strdup(v) : NULL;
+    if (!f.ptr)
+        return NULL;
+    char *s = malloc(f.len + 1);
+    if (!s) {
+        *oom = 1;
+        return NULL;
+    }
+    memcpy(s, f.ptr, f.len);
+    s[f.len] = '\0';
+    return s;
 }
 
 void kk_passage_info_clear(kk_passage_info *p)
@@ -37,19 +46,38 @@ void kk_passage_info_clear(kk_passage_info *p)
     memset(p, 0, sizeof *p);
 }
 
-static kk_status fill_plans(kk_passage_info *p, json_t *plans, kk_error *err)
+/* The passage id "doc:ordinal", malloc'd; NULL when out of memory. Written by hand: snprintf
+ * cost a quarter of reading a hit's fields. */
+static char *make_id(kk_stored_str doc, unsigned ordinal)
 {
-    size_t n = json_array_size(plans);
-    if (n == 0)
+    char digits[16];
+    size_t n = 0;
+    do
+        digits[n++] = (char)('0' + ordinal % 10);
+    while ((ordinal /= 10) > 0);
+    char *id = malloc(doc.len + 1 + n + 1), *p = id;
+    if (!id)
+        return NULL;
+    memcpy(p, doc.ptr, doc.len);
+    p += doc.len;
+    *p++ = ':';
+    while (n > 0)
+        *p++ = digits[--n];
+    *p = '\0';
+    return id;
+}
+
+static kk_status fill_plans(kk_passage_info *p, const kk_stored *f, kk_error *err)
+{
+    if (f->n_plans == 0)
         return KK_OK;
-    if (!(p->plans = calloc(n, sizeof *p->plans)))
+    if (!(p->plans = calloc(f->n_plans, sizeof *p->plans)))
         return kk_error_set(err, KK_ENOMEM, "out of memory");
-    for (size_t k = 0; k < n; k++) {
-        const char *v = json_string_value(json_array_get(plans, k));
-        if (v && !(p->plans[p->n_plans++] = strdup(v)))
-            return kk_error_set(err, KK_ENOMEM, "out of memory");
-    }
-    return KK_OK;
+    int oom = 0;
+    kk_stored_str plan;
+    for (size_t at = 0; !oom && kk_stored_next_plan(f, &at, &plan) == 0;)
+        p->plans[p->n_plans++] = dup_field(plan, &oom);
+    return oom ? kk_error_set(err, KK_ENOMEM, "out of memory") : KK_OK;
 }
 
 static kk_status info_from_data(kk_passage_info *p, const char *data, size_t len, kk_error *err);
@@ -65,45 +93,30 @@ kk_status kk_passage_info_parse(const char *data, size_t len, kk_passage_info *p
 
 static kk_status info_from_data(kk_passage_info *p, const char *data, size_t len, kk_error *err)
 {
-    kk_stored parts;
-    kk_status st = kk_stored_split(data, len, &parts, err);
+    kk_stored f;
+    kk_status st = kk_stored_split(data, len, &f, err);
     if (st != KK_OK)
         return st;
-    /* The text is copied, not parsed: it is most of the bytes, and jansson would lex them all. */
-    if (!(p->text = malloc(parts.text_len + 1)))
+    int oom = 0;
+    p->doc = dup_field(f.doc, &oom);
+    p->title = dup_field(f.title, &oom);
+    p->section = dup_field(f.section, &oom);
+    p->heading = dup_field(f.heading, &oom);
+    p->kind = dup_field(f.kind, &oom);
+    p->dept = dup_field(f.dept, &oom);
+    p->office = dup_field(f.office, &oom);
+    p->city = dup_field(f.city, &oom);
+    p->version = dup_field(f.version, &oom);
+    p->speaker = dup_field(f.speaker, &oom);
+    p->date = dup_field(f.date, &oom);
+    p->text = dup_field(f.text, &oom);
+    p->line = f.line;
+    p->lines = f.lines;
+    p->ordinal = f.ordinal;
+    p->year = f.year;
+    if (oom || !(p->id = make_id(f.doc, f.ordinal)))
         return kk_error_set(err, KK_ENOMEM, "out of memory");
-    memcpy(p->text, parts.text, parts.text_len);
-    p->text[parts.text_len] = '\0';
-    json_error_t jerr;
-    json_t *o = json_loadb(parts.json, parts.json_len, 0, &jerr);
-    if (!o)
-        return kk_error_set(err, KK_ECORRUPT, "stored passage data is not JSON: %s", jerr.text);
-    p->doc = json_str(o, KK_FIELD_DOC);
-    p->title = json_str(o, KK_FIELD_TITLE);
-    p->section = json_str(o, KK_FIELD_SECTION);
-    p->heading = json_str(o, KK_FIELD_HEADING);
-    p->kind = json_str(o, KK_FIELD_KIND);
-    p->dept = json_str(o, KK_FIELD_DEPT);
-    p->office = json_str(o, KK_FIELD_OFFICE);
-    p->city = json_str(o, KK_FIELD_CITY);
-    p->version = json_str(o, KK_FIELD_VERSION);
-    p->speaker = json_str(o, KK_FIELD_SPEAKER);
-    p->date = json_str(o, KK_FIELD_DATE);
-    p->line = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_LINE));
-    p->lines = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_LINES));
-    p->ordinal = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_ORDINAL));
-    p->year = (int)json_integer_value(json_object_get(o, KK_FIELD_YEAR));
-    st = fill_plans(p, json_object_get(o, KK_FIELD_PLANS), err);
-    json_decref(o);
-    if (st != KK_OK)
-        return st;
-    if (!p->doc)
-        return kk_error_set(err, KK_ECORRUPT, "stored passage data lacks doc");
-    size_t n = strlen(p->doc) + 24;
-    if (!(p->id = malloc(n)))
-        return kk_error_set(err, KK_ENOMEM, "out of memory");
-    snprintf(p->id, n, "%s:%u", p->doc, p->ordinal);
-    return KK_OK;
+    return fill_plans(p, &f, err);
 }
 
 /* ---- queries over one document ------------------------------------------------------------ */

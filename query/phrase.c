@@ -8,11 +8,9 @@
  */
 #include "query_internal.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kk_schema.h"
 #include "kk_stored.h"
 
 /* Normalize text as the index does and drop white space, so that a line break or a space typed
@@ -99,27 +97,23 @@ static int text_verdict(const kk_phrase_check *c, const char *text, int with_req
 }
 
 /* The passage is indexed with its heading and its document's title, so a phrase may be found
- * in any of the three; each is checked on its own so that no match spans two of them. The text
- * is read raw from the stored data, and the JSON part is parsed only when the text cannot
- * decide: jansson lexes every byte it is given, and most phrases are found in the text. */
+ * in any of the three; each is checked on its own so that no match spans two of them. The
+ * heading and title are normalized only when the text cannot decide: most phrases are found in
+ * the text. */
 static int accept(const char *data, size_t len, const kk_phrase_check *c, int with_required)
 {
-    static const char *const json_fields[KK_PHRASE_FIELDS - 1] = {KK_FIELD_HEADING,
-                                                                 KK_FIELD_TITLE};
-    kk_stored parts;
-    if (kk_stored_split(data, len, &parts, NULL) != KK_OK)
+    kk_stored f;
+    if (kk_stored_split(data, len, &f, NULL) != KK_OK)
         return 0;
     char *texts[KK_PHRASE_FIELDS] = {0};
-    texts[0] = squeezed(c->analyzer, parts.text, parts.text_len);
+    texts[0] = squeezed(c->analyzer, f.text.ptr, f.text.len);
     int ok = text_verdict(c, texts[0], with_required);
     if (ok < 0) {
-        json_t *o = json_loadb(parts.json, parts.json_len, 0, NULL);
-        for (size_t k = 0; o && k < KK_PHRASE_FIELDS - 1; k++) {
-            const char *t = json_string_value(json_object_get(o, json_fields[k]));
-            texts[k + 1] = t ? squeezed(c->analyzer, t, strlen(t)) : NULL;
-        }
-        ok = o && holds(c, texts, KK_PHRASE_FIELDS, with_required);
-        json_decref(o);
+        const kk_stored_str others[KK_PHRASE_FIELDS - 1] = {f.heading, f.title};
+        for (size_t k = 0; k < KK_PHRASE_FIELDS - 1; k++)
+            texts[k + 1] = others[k].ptr ? squeezed(c->analyzer, others[k].ptr, others[k].len)
+                                         : NULL;
+        ok = holds(c, texts, KK_PHRASE_FIELDS, with_required);
     }
     for (size_t k = 0; k < KK_PHRASE_FIELDS; k++)
         free(texts[k]);

@@ -9,7 +9,6 @@
  */
 #include "related_internal.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,10 +33,12 @@ static char *dup_n(const char *s, size_t n)
     return p;
 }
 
-static char *json_dup(json_t *o, const char *key)
+/* A stored string as a C string; NULL when absent or out of memory (*oom set then). */
+static char *stored_dup(kk_stored_str f, int *oom)
 {
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? strdup(v) : NULL;
+    char *p = f.ptr ? dup_n(f.ptr, f.len) : NULL;
+    *oom |= f.ptr && !p;
+    return p;
 }
 
 static char *normalize(kk_searcher *s, const char *text, size_t len)
@@ -300,18 +301,38 @@ static int collect_docid(unsigned docid, unsigned wdf, void *ctx)
     return 0;
 }
 
-static kk_status read_plans_field(rel_passage *p, json_t *plans, kk_error *err)
+static kk_status read_plans_field(rel_passage *p, const kk_stored *f, kk_error *err)
 {
-    size_t n = json_array_size(plans);
-    p->plans = calloc(n + 1, sizeof *p->plans);
+    p->plans = calloc(f->n_plans + 1, sizeof *p->plans);
     if (!p->plans)
         return kk_error_set(err, KK_ENOMEM, "out of memory");
-    for (size_t k = 0; k < n; k++) {
-        const char *name = json_string_value(json_array_get(plans, k));
-        if (name && (p->plans[p->n_plans] = strdup(name)) != NULL)
+    int oom = 0;
+    kk_stored_str plan;
+    for (size_t at = 0; kk_stored_next_plan(f, &at, &plan) == 0;)
+        if ((p->plans[p->n_plans] = stored_dup(plan, &oom)) != NULL)
             p->n_plans++;
-    }
-    return KK_OK;
+    return oom ? kk_error_set(err, KK_ENOMEM, "out of memory") : KK_OK;
+}
+
+/* The fields of p from stored data (kk_stored.h). */
+static kk_status fill_passage(rel_passage *p, const char *data, size_t len, kk_error *err)
+{
+    kk_stored f;
+    kk_status st = kk_stored_split(data, len, &f, err);
+    if (st != KK_OK)
+        return st;
+    int oom = 0;
+    p->text = stored_dup(f.text, &oom);
+    p->doc = stored_dup(f.doc, &oom);
+    p->section = stored_dup(f.section, &oom);
+    p->version = stored_dup(f.version, &oom);
+    p->line = f.line;
+    p->year = f.year;
+    size_t n = f.doc.len + 12; /* ":" and an unsigned */
+    if (oom || (p->id = malloc(n)) == NULL)
+        return kk_error_set(err, KK_ENOMEM, "out of memory");
+    snprintf(p->id, n, "%s:%u", p->doc, f.ordinal);
+    return read_plans_field(p, &f, err);
 }
 
 static kk_status read_passage(kk_db *db, unsigned docid, rel_passage *p, kk_error *err)
@@ -321,34 +342,11 @@ static kk_status read_passage(kk_db *db, unsigned docid, rel_passage *p, kk_erro
     kk_status st = kk_db_get_data(db, docid, &data, &len, err);
     if (st != KK_OK)
         return st;
-    kk_stored parts;
-    st = kk_stored_split(data, len, &parts, err);
-    json_t *o = st == KK_OK ? json_loadb(parts.json, parts.json_len, 0, NULL) : NULL;
     memset(p, 0, sizeof *p);
     p->docid = docid;
     p->group = -1;
-    p->text = o ? dup_n(parts.text, parts.text_len) : NULL;
+    st = fill_passage(p, data, len, err);
     free(data);
-    if (st != KK_OK)
-        return st;
-    if (!o)
-        return kk_error_set(err, KK_ECORRUPT, "stored data of document %u is not JSON", docid);
-    p->doc = json_dup(o, KK_FIELD_DOC);
-    p->section = json_dup(o, KK_FIELD_SECTION);
-    p->version = json_dup(o, KK_FIELD_VERSION);
-    p->line = (unsigned)json_integer_value(json_object_get(o, KK_FIELD_LINE));
-    p->year = (int)json_integer_value(json_object_get(o, KK_FIELD_YEAR));
-    long long ordinal = (long long)json_integer_value(json_object_get(o, KK_FIELD_ORDINAL));
-    st = read_plans_field(p, json_object_get(o, KK_FIELD_PLANS), err);
-    json_decref(o);
-    if (st == KK_OK && (!p->doc || !p->text))
-        st = kk_error_set(err, KK_ECORRUPT, "stored data of document %u lacks doc or text",
-                          docid);
-    size_t n = p->doc ? strlen(p->doc) + 24 : 0;
-    if (st == KK_OK && (p->id = malloc(n)) == NULL)
-        st = kk_error_set(err, KK_ENOMEM, "out of memory");
-    if (st == KK_OK)
-        snprintf(p->id, n, "%s:%lld", p->doc, ordinal);
     return st;
 }
 

@@ -19,6 +19,7 @@
 #include "kk_record.h"
 #include "kk_run.h"
 #include "kk_schema.h"
+#include "kk_stored.h"
 #include "kk_xapian.h"
 #include "test_util.h"
 
@@ -139,9 +140,9 @@ static void test_json_contract(void **state)
     kk_hits_free(h);
 }
 
-/* Stored data is the JSON of the fields without the text, a NUL, then the text raw
- * (kk_schema.h); what a reader gets back from it is that text. The index keeps it packed with
- * the dictionary the first build trained (kk_record.h), in fewer bytes. */
+/* Stored data is the binary layout of kk_stored.h, the text last; what a reader gets back from
+ * it are the fields and that text. The index keeps it packed with the dictionary the first build
+ * trained (kk_record.h), in fewer bytes. */
 static void test_stored_data_layout(void **state)
 {
     fixture *f = *state;
@@ -163,19 +164,19 @@ static void test_stored_data_layout(void **state)
         assert_int_equal(kk_db_get_data(db, docid, &data, &len, NULL), KK_OK);
         packed_total += packed_len;
         total += len;
-        const char *nul = memchr(data, '\0', len);
-        assert_non_null(nul);
-        size_t json_len = (size_t)(nul - data), text_len = len - json_len - 1;
-        assert_true(text_len > 0);
-        assert_int_equal(strlen(nul + 1), text_len); /* the text holds no NUL of its own */
-        json_t *o = json_loadb(data, json_len, 0, NULL);
-        assert_non_null(o);
-        assert_non_null(json_object_get(o, KK_FIELD_DOC));
-        assert_null(json_object_get(o, KK_FIELD_TEXT));
-        json_decref(o);
+        assert_int_equal((unsigned char)data[0], KK_STORED_LAYOUT);
+        kk_stored f;
+        assert_int_equal(kk_stored_split(data, len, &f, NULL), KK_OK);
+        assert_true(f.text.len > 0);
+        assert_ptr_equal(f.text.ptr + f.text.len, data + len); /* the text is last */
+        assert_true(f.doc.len > 0 && f.line >= 1 && f.lines >= 1);
         kk_passage_info p;
         assert_int_equal(kk_passage_info_parse(data, len, &p, NULL), KK_OK);
-        assert_string_equal(p.text, nul + 1);
+        assert_int_equal(strlen(p.text), f.text.len);
+        assert_memory_equal(p.text, f.text.ptr, f.text.len);
+        assert_int_equal(strlen(p.doc), f.doc.len);
+        assert_int_equal(p.ordinal, f.ordinal);
+        assert_int_equal(p.n_plans, f.n_plans);
         kk_passage_info_clear(&p);
         free(packed);
         free(data);
@@ -185,16 +186,27 @@ static void test_stored_data_layout(void **state)
     kk_record_codec_free(codec);
 }
 
-/* Schema 4 stored the text inside the JSON: such data is refused as corrupt, not misread. */
+/* Schema 6 stored JSON, a NUL and the text; schema 4 the text inside the JSON: such data, or
+ * data cut short, is refused as corrupt, not misread. */
 static void test_old_stored_data_is_corrupt(void **state)
 {
     (void)state;
-    const char *old = "{\"doc\":\"a.txt\",\"line\":1,\"ordinal\":0,\"text\":\"公園\"}";
-    kk_passage_info p;
-    kk_error err = {0};
-    assert_int_equal(kk_passage_info_parse(old, strlen(old), &p, &err), KK_ECORRUPT);
-    assert_non_null(strstr(err.message, "index the documents again"));
-    assert_null(p.text);
+    static const char six[] = "{\"doc\":\"a.txt\",\"line\":1,\"ordinal\":0}\0公園";
+    static const char cut[] = "\xC1\x01\x05" "a.txt" "\x11\x06" "公";
+    const char *four = "{\"doc\":\"a.txt\",\"line\":1,\"ordinal\":0,\"text\":\"公園\"}";
+    const struct {
+        const char *data;
+        size_t len;
+    } cases[] = {{four, strlen(four)}, {six, sizeof six - 1}, {cut, sizeof cut - 1}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        kk_passage_info p;
+        kk_error err = {0};
+        assert_int_equal(kk_passage_info_parse(cases[k].data, cases[k].len, &p, &err),
+                         KK_ECORRUPT);
+        assert_non_null(strstr(err.message, "index the documents again"));
+        assert_null(p.text);
+        assert_null(p.doc);
+    }
 }
 
 static void test_no_result_is_not_an_error(void **state)
