@@ -1,10 +1,11 @@
 /* analysis.c — the analyzer: ICU handles and buffers, and the tokens made from normalized text.
  *
- * Owns kk_analyzer (its ICU normalizer and word break iterator, the decoded variant tables and
- * every buffer, all reused across calls so that analysing a passage allocates nothing once the
- * buffers have grown) and step 3 of kk_analysis.h: ICU words and CJK grams with positions and
- * input byte ranges, and the way back from normalized text to input bytes for a caller that
- * searches the text itself. Normalization and variant folding are in normalize.c and variants.c.
+ * Owns kk_analyzer (its ICU normalizer and word break iterator, the decoded variant tables, the
+ * stop list and every buffer, all reused across calls so that analysing a passage allocates
+ * nothing once the buffers have grown) and step 3 of kk_analysis.h: ICU words (stop words marked)
+ * and CJK grams with positions and input byte ranges, and the way back from normalized text to
+ * input bytes for a caller that searches the text itself. Normalization and variant folding are
+ * in normalize.c and variants.c, the stop list in stopwords.c.
  *
  * Token texts are not copied: every token is a substring of the normalized text, so its text
  * points into a->text, which is built in full before the first token is made.
@@ -34,6 +35,8 @@ kk_status kk_analyzer_new(kk_analyzer **out, kk_error *err)
             s = kk_error_set(err, KK_EINTERNAL, "analysis: cannot load ICU data: %s",
                              u_errorName(st));
     }
+    if (s == KK_OK) /* last: its words are normalized by this analyzer */
+        s = kk_stopwords_init(a, kk_builtin_stopwords, kk_builtin_stopwords_len, err);
     if (s != KK_OK) {
         kk_analyzer_free(a);
         return s;
@@ -49,6 +52,7 @@ void kk_analyzer_free(kk_analyzer *a)
     if (a->words)
         ubrk_close(a->words);
     kk_variants_free(&a->variants);
+    kk_stopwords_free(&a->stopwords);
     free(a->in16);
     free(a->in16_byte);
     free(a->seg16);
@@ -224,6 +228,11 @@ int kk_token_is_particle(const kk_token *t)
     return i == t->len && c >= 0x3041 && c <= 0x309F;
 }
 
+int kk_token_is_indexed(const kk_token *t)
+{
+    return !t->stop && !kk_token_is_particle(t);
+}
+
 static kk_status make_grams(kk_analyzer *a, unsigned flags)
 {
     a->grams_len = 0;
@@ -280,6 +289,16 @@ static void grams_as_tokens(kk_analyzer *a)
     a->grams_len = 0;
 }
 
+/* kk_token.stop for word t over characters [from, to): a stop word that is neither a particle
+ * (left out already) nor one or two kanji/katakana (their terms also find the characters). */
+static int is_stop(const kk_analyzer *a, const kk_token *t, size_t from, size_t to)
+{
+    if (t->bigram || (to - from == 1 && is_gram_char(a->chars.v[from].c))
+        || kk_token_is_particle(t))
+        return 0;
+    return kk_analyzer_is_stopword(a, t->text, t->len);
+}
+
 /* The ICU words of the text, merged with a->grams in order of position (words first). */
 static kk_status make_tokens(kk_analyzer *a, size_t len16, unsigned flags)
 {
@@ -301,6 +320,7 @@ static kk_status make_tokens(kk_analyzer *a, size_t len16, unsigned flags)
         kk_token t = make_token(a, from, to, KK_TOKEN_WORD);
         t.bigram = to - from == 2 && is_gram_char(a->chars.v[from].c)
                    && is_gram_char(a->chars.v[from + 1].c);
+        t.stop = (unsigned char)is_stop(a, &t, from, to);
         if (!(flags & KK_ANALYZE_QUERY) && to - from == 1)
             drop_covered_unigram(a, next_gram, &t);
         if (flush_grams(a, &next_gram, t.pos) != KK_OK

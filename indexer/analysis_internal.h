@@ -2,9 +2,9 @@
  *
  * The module is split along its ideas: analysis.c owns the analyzer and makes tokens,
  * normalize.c turns input bytes into normalized, line-joined characters that remember where they
- * came from, variants.c folds spelling variants, and variants_table.c (generated from the .tsv
- * files) holds the variant data. Nothing here is visible outside kk_analysis; callers use
- * kk_analysis.h only.
+ * came from, variants.c folds spelling variants, variants_table.c (generated from the .tsv
+ * files) holds the variant data, and stopwords.c reads the stop list. Nothing here is visible
+ * outside kk_analysis; callers use kk_analysis.h only.
  */
 #ifndef KK_ANALYSIS_INTERNAL_H
 #define KK_ANALYSIS_INTERNAL_H
@@ -81,10 +81,33 @@ void kk_variants_free(kk_variants *v);
  * are reused arrays). */
 kk_status kk_variants_fold(const kk_variants *v, kk_chars *in, kk_chars *scratch);
 
+/* The stop list as compiled in (indexer/stopwords.txt, embedded by tools/embed.cmake). */
+extern const char kk_builtin_stopwords[];
+extern const size_t kk_builtin_stopwords_len;
+
+/* One word of the stop list: len 0 marks an empty slot. */
+typedef struct kk_stopword_slot {
+    uint32_t hash, at, len; /* at: offset of the word in kk_stopwords.bytes */
+} kk_stopword_slot;
+
+/* The stop list normalized, in a hash table; built once per analyzer, read-only afterwards. */
+typedef struct kk_stopwords {
+    kk_buf bytes;            /* the words, each followed by a NUL */
+    kk_stopword_slot *slots; /* open addressing, n_slots a power of two at least twice n */
+    size_t n, n_slots;
+    size_t min_len, max_len; /* bytes of the shortest and longest word: most words are neither */
+} kk_stopwords;
+
+/* Read a stop list (one word a line, # starts a comment), normalizing each word with a, into
+ * a->stopwords. On failure the table holds what was read; kk_stopwords_free releases it. */
+kk_status kk_stopwords_init(kk_analyzer *a, const char *text, size_t len, kk_error *err);
+void kk_stopwords_free(kk_stopwords *s);
+
 struct kk_analyzer {
     const UNormalizer2 *nfkc_cf; /* ICU's shared instance: not freed */
     UBreakIterator *words;       /* UBRK_WORD, locale ja; setText per call */
     kk_variants variants;
+    kk_stopwords stopwords;
 
     /* normalize.c: the pieces of input that go through ICU as UTF-16 with the input byte offset
      * of every unit, a segment buffer for the normalizer, the characters, and a second array for

@@ -30,6 +30,7 @@ void kk_impacts_clear(kk_impacts *im)
 {
     im->bytes.len = 0;
     im->n = 0;
+    im->unwritten = 0;
     if (im->slots)
         memset(im->slots, 0, im->n_slots * sizeof *im->slots);
 }
@@ -114,9 +115,14 @@ kk_status kk_impacts_add_list(kk_impacts *im, const kk_buf *terms, unsigned coun
     return st;
 }
 
+void kk_impacts_add_unwritten(kk_impacts *im, unsigned count)
+{
+    im->unwritten += count;
+}
+
 kk_status kk_impacts_write(kk_impacts *im, kk_xdoc *doc, kk_error *err)
 {
-    unsigned length = 0;
+    unsigned length = im->unwritten;
     for (size_t k = 0; k < im->n; k++)
         length += im->v[k].count;
     kk_status st = KK_OK;

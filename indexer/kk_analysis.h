@@ -14,8 +14,11 @@
  * Every token keeps the byte range of the original input it came from, for snippets, and any
  * range of the normalized text can be traced back the same way (kk_analyzer_source_span).
  *
- * It owns ICU's normalizer and break iterator; it knows nothing of Xapian, term prefixes, stop
- * words or documents. An analyzer is not thread-safe: make one per thread.
+ * Some words are marked as left out of the index: one-kana particles (kk_token_is_particle) and
+ * the words of the stop list (indexer/stopwords.txt, kk_token.stop); queries never look for them.
+ *
+ * It owns ICU's normalizer and break iterator and the stop list; it knows nothing of Xapian, term
+ * prefixes or documents. An analyzer is not thread-safe: make one per thread.
  */
 #ifndef KK_ANALYSIS_H
 #define KK_ANALYSIS_H
@@ -43,6 +46,11 @@ typedef struct kk_token {
     unsigned char bigram;/* a word of exactly two kanji/katakana (防災, 品川): the same characters
                           * as the bigram at its position, so one index term serves both (see
                           * KK_TOKEN_PREFIX in kk_schema.h) */
+    unsigned char stop;  /* a word of the stop list (kk_analyzer_is_stopword), which the index
+                          * leaves out; 0 for a particle (left out already, and never counted)
+                          * and for a word of one or two kanji/katakana (何, 誰): such a word's
+                          * term is also what finds its characters (the bigram's term, or the
+                          * word that replaces a run's trailing unigram), so it stays */
 } kk_token;
 
 /* Flags for kk_analyze. */
@@ -72,6 +80,16 @@ kk_status kk_analyze(kk_analyzer *a, const char *text, size_t len, unsigned flag
  * every passage) and queries never look for them, so both ask this one function. */
 int kk_token_is_particle(const kk_token *t);
 
+/* 0 for a token the index leaves out, a particle or a stop word (t->stop); 1 for every other.
+ * The indexer and the query tool both ask this, so a query never looks for a term the index
+ * cannot hold. (The indexer still counts stop words in a passage's length: kk_impact.h.) */
+int kk_token_is_indexed(const kk_token *t);
+
+/* 1 if the len bytes at word, normalized text, are a word of the stop list (indexer/stopwords.txt:
+ * particles, endings and question words that carry no topic). Also for text that is no single
+ * token, like the query tool's content words (知り, okurigana joined). */
+int kk_analyzer_is_stopword(const kk_analyzer *a, const char *word, size_t len);
+
 /* Tokens of the last kk_analyze; *n receives their count. */
 const kk_token *kk_analyzer_tokens(const kk_analyzer *a, size_t *n);
 
@@ -97,7 +115,7 @@ kk_status kk_normalize(kk_analyzer *a, const char *text, size_t len, char **out,
 
 /* Version of the analysis rules; stored in the index so that a database built with other rules
  * is detected and rebuilt rather than queried with mismatched terms. Bump it whenever the output
- * of kk_analyze changes for any input. */
-#define KK_ANALYSIS_VERSION "3"
+ * of kk_analyze changes for any input, or which tokens the index leaves out (4: stop words). */
+#define KK_ANALYSIS_VERSION "4"
 
 #endif

@@ -26,6 +26,7 @@ typedef struct kk_impacts {
     size_t n, cap;
     uint32_t *slots;      /* hash table over v: index + 1, 0 when empty */
     size_t n_slots;       /* a power of two, at least twice n */
+    unsigned unwritten;   /* occurrences of words left out of the index (stop words) */
 } kk_impacts;
 
 /* The wdf stored for a term occurring count times in a passage whose terms occur length times in
@@ -43,8 +44,12 @@ kk_status kk_impacts_add(kk_impacts *im, const char *term, size_t len, unsigned 
 kk_status kk_impacts_add_list(kk_impacts *im, const kk_buf *terms, unsigned count,
                               kk_error *err);
 
+/* Count count occurrences of words that are not written (stop words, kk_analysis.h): the passage
+ * is that much longer, so every other term's impact is what it was when they were indexed. */
+void kk_impacts_add_unwritten(kk_impacts *im, unsigned count);
+
 /* Add every term collected to doc once, with its impact as wdf; the length is the sum of all
- * counts. kk_impacts_clear starts the next passage. */
+ * counts, unwritten ones included. kk_impacts_clear starts the next passage. */
 kk_status kk_impacts_write(kk_impacts *im, kk_xdoc *doc, kk_error *err);
 
 void kk_impacts_free(kk_impacts *im);

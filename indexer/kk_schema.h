@@ -8,6 +8,8 @@
  *  - a word of two kanji/katakana (防災) is indexed as its bigram's term, not as a word term of
  *    its own: the two had equal posting lists (a sixth of all postings); the word's occurrences
  *    count the bigram once more, which is what tells 京都 from the 京都 inside 東京都;
+ *  - no one-kana particles and no stop words (kk_token_is_indexed, indexer/stopwords.txt): queries
+ *    never search for them; stop words still count in the passage length the impacts use;
  *  - no positions: exact wording is checked against the stored text at query time;
  *  - heading and title words and grams are counted again with extra weight (KK_HEADING_WDF);
  *  - a term's wdf is its impact, not its count: BM25's length normalization is done at indexing
@@ -50,8 +52,9 @@
 #define KK_HEADING_WDF 2
 
 /* BM25 as the index bakes it in (indexer/impact.c). A term occurring tf times in a passage of
- * length len (its word and gram occurrences, heading ones counted KK_HEADING_WDF times) is stored
- * with wdf round(KK_IMPACT_SCALE · tf / K), K = 1 − b + b · max(len / KK_NOMINAL_LENGTH,
+ * length len (its word and gram occurrences, stop words included though they are no terms,
+ * particles not, heading ones counted KK_HEADING_WDF times) is stored with wdf
+ * round(KK_IMPACT_SCALE · tf / K), K = 1 − b + b · max(len / KK_NOMINAL_LENGTH,
  * KK_BM25_MIN_NORMLEN), at least 1. The query tool ranks with BM25 at b = 0 and k1 ·
  * KK_IMPACT_SCALE, which gives the same order as BM25 with b over true counts, and never reads a
  * passage's length: on the council minutes those reads were three quarters of a search's time.

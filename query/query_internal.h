@@ -1,8 +1,8 @@
 /* query_internal.h — structures shared inside the query library (not part of its API).
  *
- * The searcher (database, analyzer, stop words), the built query with its content units (for
- * ranking by how many content words a passage holds), and the helpers that turn analysed text
- * into Xapian queries. Fronts include kk_query.h only.
+ * The searcher (database, analyzer with the stop list), the built query with its content units
+ * (for ranking by how many content words a passage holds), and the helpers that turn analysed
+ * text into Xapian queries. Fronts include kk_query.h only.
  */
 #ifndef KK_QUERY_INTERNAL_H
 #define KK_QUERY_INTERNAL_H
@@ -32,8 +32,7 @@ void kk_wordlist_free(kk_wordlist *l);
 struct kk_searcher {
     kk_db *db;
     kk_record_codec *codec; /* decodes db's stored data (kk_record.h) */
-    kk_analyzer *analyzer;
-    kk_wordlist stopwords;
+    kk_analyzer *analyzer; /* also knows the stop words (kk_analyzer_is_stopword) */
     unsigned doc_count;
 };
 
@@ -87,12 +86,16 @@ kk_status kk_query_build(kk_searcher *s, const kk_parsed_query *pq, kk_built_que
                          kk_error *err);
 void kk_built_query_free(kk_built_query *b);
 
+/* The words of a query clause's text that are not searched for, each once, appended to out
+ * separated by ", " (units.c): of a text clause, its stop words and lone kana (知り, たい, の); of
+ * a phrase, the particles and stop words the index leaves out (kk_token_is_indexed). Names them
+ * when a query has nothing else to search for. */
+kk_status kk_unsearched_words(kk_searcher *s, const char *text, int phrase, kk_buf *out,
+                              kk_error *err);
+
 /* Search options with the ranking the index was built for (BM25 over impacts, kk_schema.h);
  * every search of the query tool starts from these. */
 void kk_ranked_opts_init(kk_search_opts *o);
-
-/* 1 if the normalized word is a stop word. */
-int kk_searcher_is_stopword(const kk_searcher *s, const char *word, size_t len);
 
 /* Copies of one passage text (copies.c). A candidate's text hash, read at most once. */
 typedef struct kk_text_hash {
@@ -127,9 +130,5 @@ kk_status kk_find_marks(kk_searcher *s, const kk_built_query *q, const char *tex
 /* A snippet of text around the densest cluster of marks. */
 kk_status kk_make_snippet(const char *text, const kk_span *marks, size_t n_marks, char **snippet,
                           kk_span **snippet_marks, size_t *n_snippet_marks, kk_error *err);
-
-/* Released stop-word table (the embedded query/stopwords.txt). */
-extern const char kk_builtin_stopwords[];
-extern const size_t kk_builtin_stopwords_len;
 
 #endif

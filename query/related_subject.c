@@ -176,7 +176,7 @@ static kk_status content_words(rel_world *w, const char *text, word_set *out, kk
     if ((out->w = calloc(n + 1, sizeof *out->w)) == NULL)
         return kk_error_set(err, KK_ENOMEM, "out of memory");
     for (size_t k = 0; k < n; k++) {
-        if (kk_searcher_is_stopword(w->s, t[k].text, t[k].len) || t[k].len <= 3)
+        if (kk_analyzer_is_stopword(w->s->analyzer, t[k].text, t[k].len) || t[k].len <= 3)
             continue; /* one character (3 bytes or fewer) is a particle or a fragment */
         if ((out->w[out->n] = strndup(t[k].text, t[k].len)) != NULL)
             out->n++;

@@ -219,7 +219,8 @@ static int skip_term(const char *t, size_t len, void *vctx)
     t += c->skip_prefix;
     len -= c->skip_prefix;
     return count_chars(t, len) < 2 || !topical(t, len) || !word_set_has(c->own, t, len)
-           || kk_rel_is_boilerplate(c->w, t, len) || kk_searcher_is_stopword(c->w->s, t, len);
+           || kk_rel_is_boilerplate(c->w, t, len)
+           || kk_analyzer_is_stopword(c->w->s->analyzer, t, len);
 }
 
 static int take_term(const char *t, size_t len, double weight, void *vctx)

@@ -426,17 +426,32 @@ static kk_status check_request(const kk_search_request *req, kk_error *err)
 }
 
 /* Why a query without content is refused: it had only exclusions and operators, or its words
- * were all one-kana particles (の, は, を), which the index leaves out. */
-static kk_status nothing_to_search(const kk_parsed_query *pq, kk_error *err)
+ * were all ones the index leaves out (one-kana particles like の, stop words like です), which
+ * the message names so that the person sees what to add. */
+static kk_status nothing_to_search(kk_searcher *s, const kk_parsed_query *pq, kk_error *err)
 {
-    for (size_t k = 0; k < pq->n; k++)
-        if (pq->clauses[k].kind != KK_CLAUSE_FIELD && !pq->clauses[k].negated
-            && pq->clauses[k].text[0])
-            return kk_error_set(err, KK_EPARSE, "nothing to search for: the query holds only "
-                                                "one-kana particles (の, は, を …), which are "
-                                                "not indexed");
-    return kk_error_set(err, KK_EPARSE, "nothing to search for: the query has no words, phrases "
-                                        "or filters, only exclusions or operators");
+    kk_buf words = {0};
+    int has_text = 0;
+    kk_status st = KK_OK;
+    for (size_t k = 0; st == KK_OK && k < pq->n; k++) {
+        const kk_clause *c = &pq->clauses[k];
+        if (c->kind != KK_CLAUSE_FIELD && !c->negated && c->text[0]) {
+            has_text = 1;
+            st = kk_unsearched_words(s, c->text, c->kind == KK_CLAUSE_PHRASE, &words, err);
+        }
+    }
+    if (st == KK_OK && words.len)
+        st = kk_error_set(err, KK_EPARSE, "nothing to search for: the query's words (%s) are all "
+                                          "stop words or one-kana particles, which are not "
+                                          "indexed; add a word that names the topic", words.data);
+    else if (st == KK_OK && has_text)
+        st = kk_error_set(err, KK_EPARSE, "nothing to search for: the query holds no word that "
+                                          "is indexed");
+    else if (st == KK_OK)
+        st = kk_error_set(err, KK_EPARSE, "nothing to search for: the query has no words, "
+                                          "phrases or filters, only exclusions or operators");
+    kk_buf_free(&words);
+    return st;
 }
 
 static void free_run(run *r)
@@ -459,7 +474,7 @@ static kk_status search_once(kk_searcher *s, const kk_search_request *req, kk_hi
     kk_hits *hits = calloc(1, sizeof *hits);
     st = hits ? kk_query_build(s, pq, &r.q, err) : kk_error_set(err, KK_ENOMEM, "out of memory");
     if (st == KK_OK && r.q.matches_all)
-        st = nothing_to_search(pq, err);
+        st = nothing_to_search(s, pq, err);
     kk_parsed_query_free(pq);
     if (st == KK_OK)
         st = run_searches(&r, hits, err);

@@ -1,5 +1,5 @@
-/* searcher.c — opening a database for searching: the read-only handle, the analyzer and the
- * stop-word table (see kk_query.h).
+/* searcher.c — opening a database for searching: the read-only handle, the analyzer (with the
+ * stop list the index was built with) and the stored-data codec (see kk_query.h).
  *
  * Checks that the index was built with the analysis rules this program uses, since terms from
  * other rules would silently fail to match.
@@ -12,11 +12,6 @@
 
 #include "kk_record.h"
 #include "kk_schema.h"
-
-int kk_searcher_is_stopword(const kk_searcher *s, const char *word, size_t len)
-{
-    return kk_wordlist_has(&s->stopwords, word, len);
-}
 
 /* 1 if metadata key is absent (an empty database) or holds want. */
 static kk_status meta_is(kk_searcher *s, const char *key, const char *want, int *same,
@@ -85,9 +80,6 @@ kk_status kk_searcher_open(const char *path, kk_searcher **out, kk_error *err)
     if (st == KK_OK)
         st = kk_analyzer_new(&s->analyzer, err);
     if (st == KK_OK)
-        st = kk_wordlist_load(&s->stopwords, s->analyzer, kk_builtin_stopwords,
-                              kk_builtin_stopwords_len, err);
-    if (st == KK_OK)
         st = kk_db_doc_count(s->db, &s->doc_count, err);
     if (st != KK_OK) {
         kk_searcher_free(s);
@@ -117,6 +109,5 @@ void kk_searcher_free(kk_searcher *s)
     kk_db_free(s->db);
     kk_record_codec_free(s->codec);
     kk_analyzer_free(s->analyzer);
-    kk_wordlist_free(&s->stopwords);
     free(s);
 }

@@ -121,7 +121,7 @@ static size_t unit_terms(kk_builder *b, const kk_token *t, size_t n, int words, 
         int is_word = t[k].kind == KK_TOKEN_WORD;
         if (is_word && t[k].bigram)
             bigram_word_at = t[k].pos;
-        if (kk_token_is_particle(&t[k]) || t[k].prefix || is_word != words)
+        if (!kk_token_is_indexed(&t[k]) || t[k].prefix || is_word != words)
             continue;
         int shared = is_word ? t[k].bigram : t[k].pos == bigram_word_at;
         if (!(shared && skip_shared))
@@ -147,7 +147,7 @@ static kk_xquery *text_query(kk_builder *b, const char *text, size_t len, kk_uni
      * gram; only a text that is that one character is looked for as a prefix of bigrams. */
     int one_char = kk_utf8_count(text, len) == 1;
     for (size_t k = 0; k < n; k++) {
-        if (kk_token_is_particle(&t[k]) || (t[k].prefix && !one_char))
+        if (!kk_token_is_indexed(&t[k]) || (t[k].prefix && !one_char))
             continue; /* not in the index; or a lone character inside a longer text */
         if (t[k].prefix) {
             kk_xquery_free(prefix); /* the last lone character counts (fuzz_qparse: leaked) */
@@ -203,8 +203,9 @@ kk_xquery *kk_phrase_query(kk_builder *b, const char *text, kk_unit *u)
     kk_xquery **parts = calloc(n + 1, sizeof *parts);
     for (size_t k = 0; parts && k < n; k++) {
         int is_gram = t[k].kind == KK_TOKEN_GRAM;
-        if ((is_gram && t[k].prefix) || (!is_gram && t[k].cjk))
-            continue; /* Japanese is matched by its bigrams; kana-only phrases below */
+        if ((is_gram && t[k].prefix) || (!is_gram && t[k].cjk) || !kk_token_is_indexed(&t[k]))
+            continue; /* Japanese is matched by its bigrams; kana-only phrases below; stop
+                       * words are not in the index (the stored text confirms them) */
         const char *prefix = KK_TOKEN_PREFIX(&t[k]);
         parts[m++] = kk_q_term(b, prefix, t[k].text, t[k].len);
         if (u)
@@ -293,7 +294,7 @@ static int is_okurigana(const kk_searcher *s, const content_word *prev, const kk
 {
     return prev->end_pos == t->pos && kk_utf8_count(t->text, t->len) == 1
            && all_chars(t->text, t->len, is_hiragana) && last_is_kanji(prev)
-           && !kk_searcher_is_stopword(s, t->text, t->len);
+           && !kk_analyzer_is_stopword(s->analyzer, t->text, t->len);
 }
 
 /* ICU's dictionary breaks unknown loanwords into single katakana (ド|メ|スティック); a katakana
@@ -325,7 +326,7 @@ static size_t tokens_to_words(const kk_searcher *s, const kk_token *t, size_t n,
 /* A stop word or a lone kana (a particle or a fragment) carries no topic. */
 static int is_content(const kk_searcher *s, const content_word *w)
 {
-    if (kk_searcher_is_stopword(s, w->text, w->len))
+    if (kk_analyzer_is_stopword(s->analyzer, w->text, w->len))
         return 0;
     return !(chars_of(w) == 1 && all_chars(w->text, w->len, is_kana));
 }
@@ -343,15 +344,18 @@ static int continues_word(const content_word *a, const content_word *b)
            || (b_single && all_chars(a->text, a->len, kk_is_cjk));
 }
 
-/* Keep content words (all words when none is: a query of only stop words still searches for
- * them) and join the pieces that continue each other. Returns the new count. */
+/* Keep content words and join the pieces that continue each other. When there are none, the
+ * lone kana are kept (a katakana ア is indexed, a particle gives no terms) but not the stop words:
+ * the index leaves most out, and a query of only stop words is refused, naming them (search.c),
+ * rather than answered by what is left of them (知 of 知りたい). Returns the new count. */
 static size_t keep_content(const kk_searcher *s, content_word *w, size_t m)
 {
     size_t kept = 0, out = 0;
     for (size_t k = 0; k < m; k++)
         kept += is_content(s, &w[k]);
     for (size_t k = 0; k < m; k++) {
-        if (kept && !is_content(s, &w[k])) {
+        if (kept ? !is_content(s, &w[k])
+                 : kk_analyzer_is_stopword(s->analyzer, w[k].text, w[k].len)) {
             free(w[k].text);
         } else if (out && continues_word(&w[out - 1], &w[k])) {
             append_text(&w[out - 1], w[k].text, w[k].len, w[k].end_pos);
@@ -363,18 +367,29 @@ static size_t keep_content(const kk_searcher *s, content_word *w, size_t m)
     return out;
 }
 
+/* Analyse the clause into *out: its words, okurigana and katakana runs joined (*n of them). */
+static kk_status clause_words(kk_searcher *s, const char *text, size_t len, content_word **out,
+                              size_t *n, kk_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    kk_status st = kk_analyze(s->analyzer, text, len, KK_ANALYZE_WORDS | KK_ANALYZE_QUERY, err);
+    if (st != KK_OK)
+        return st;
+    size_t n_tokens = 0;
+    const kk_token *t = kk_analyzer_tokens(s->analyzer, &n_tokens);
+    if ((*out = calloc(n_tokens + 1, sizeof **out)) == NULL)
+        return kk_error_set(err, KK_ENOMEM, "out of memory");
+    *n = tokens_to_words(s, t, n_tokens, *out);
+    return KK_OK;
+}
+
 /* Analyse the clause and return its content words. */
 static content_word *content_words(kk_builder *b, const char *text, size_t len, size_t *n_out)
 {
-    *n_out = 0;
-    if (kk_analyze(b->s->analyzer, text, len, KK_ANALYZE_WORDS | KK_ANALYZE_QUERY, b->err) != KK_OK)
-        return NULL;
-    size_t n = 0;
-    const kk_token *t = kk_analyzer_tokens(b->s->analyzer, &n);
-    content_word *w = calloc(n + 1, sizeof *w);
-    if (!w)
-        return NULL;
-    *n_out = keep_content(b->s, w, tokens_to_words(b->s, t, n, w));
+    content_word *w = NULL;
+    if (clause_words(b->s, text, len, &w, n_out, b->err) == KK_OK)
+        *n_out = keep_content(b->s, w, *n_out);
     return w;
 }
 
@@ -504,4 +519,49 @@ kk_xquery **kk_text_units(kk_builder *b, const char *text, size_t len, size_t *n
     *n = units ? clause_units(b, w, n_words, units) : 0;
     free_content_words(w, n_words);
     return units;
+}
+
+/* ---- words that are not searched for --------------------------------------------------- */
+
+/* Append word to the ", "-separated list unless it holds it already. */
+static kk_status list_add(kk_buf *list, const char *word, size_t len, kk_error *err)
+{
+    for (const char *p = list->data; p && *p;) {
+        const char *end = strstr(p, ", ");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == len && memcmp(p, word, len) == 0)
+            return KK_OK;
+        p = end ? end + 2 : p + n;
+    }
+    if (kk_buf_printf(list, "%s%.*s", list->len ? ", " : "", (int)len, word) != KK_OK)
+        return kk_error_set(err, KK_ENOMEM, "out of memory");
+    return KK_OK;
+}
+
+/* A phrase's tokens that the index leaves out: its terms skip them. */
+static kk_status phrase_unsearched(kk_searcher *s, const char *text, kk_buf *out, kk_error *err)
+{
+    kk_status st = kk_analyze(s->analyzer, text, strlen(text),
+                              KK_ANALYZE_WORDS | KK_ANALYZE_QUERY, err);
+    size_t n = 0;
+    const kk_token *t = st == KK_OK ? kk_analyzer_tokens(s->analyzer, &n) : NULL;
+    for (size_t k = 0; st == KK_OK && k < n; k++)
+        if (!kk_token_is_indexed(&t[k]))
+            st = list_add(out, t[k].text, t[k].len, err);
+    return st;
+}
+
+kk_status kk_unsearched_words(kk_searcher *s, const char *text, int phrase, kk_buf *out,
+                              kk_error *err)
+{
+    if (phrase)
+        return phrase_unsearched(s, text, out, err);
+    size_t n = 0;
+    content_word *w = NULL;
+    kk_status st = clause_words(s, text, strlen(text), &w, &n, err);
+    for (size_t k = 0; st == KK_OK && k < n; k++)
+        if (!is_content(s, &w[k]))
+            st = list_add(out, w[k].text, w[k].len, err);
+    free_content_words(w, n);
+    return st;
 }

@@ -1,5 +1,6 @@
-/* wordlist.c — sorted lists of normalized words read from an embedded data file (stop words,
- * boilerplate), looked up by binary search (see query_internal.h).
+/* wordlist.c — sorted lists of normalized words read from an embedded data file (boilerplate; the
+ * stop words belong to the analysis, kk_analysis.h), looked up by binary search (see
+ * query_internal.h).
  *
  * Entries are normalized with the shared analysis path, so a list may be written in any width
  * or spelling variant and still match the words kk_analyze produces.

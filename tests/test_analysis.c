@@ -32,8 +32,9 @@ static const kk_token *analyze(kk_analyzer *a, const char *s, size_t len, unsign
     return kk_analyzer_tokens(a, n);
 }
 
-/* The tokens as one string: "w:text" for words ("b:" for a bigram word, indexed as its bigram),
- * "g:text@pos" for grams ("p:" for a prefix gram), separated by spaces. The caller frees it. */
+/* The tokens as one string: "w:text" for words ("b:" for a bigram word, indexed as its bigram,
+ * "s:" for a stop word, not indexed), "g:text@pos" for grams ("p:" for a prefix gram), separated
+ * by spaces. The caller frees it. */
 static char *describe(const kk_token *t, size_t n, int words, int grams)
 {
     size_t cap = 64;
@@ -48,8 +49,9 @@ static char *describe(const kk_token *t, size_t n, int words, int grams)
             continue;
         const char *sep = len ? " " : "";
         if (is_word)
-            len += (size_t)snprintf(s + len, cap - len, "%s%c:%.*s", sep, t[i].bigram ? 'b' : 'w',
-                                    (int)t[i].len, t[i].text);
+            len += (size_t)snprintf(s + len, cap - len, "%s%c:%.*s", sep,
+                                    t[i].bigram ? 'b' : t[i].stop ? 's' : 'w', (int)t[i].len,
+                                    t[i].text);
         else
             len += (size_t)snprintf(s + len, cap - len, "%s%c:%.*s@%u", sep,
                                     t[i].prefix ? 'p' : 'g', (int)t[i].len, t[i].text, t[i].pos);
@@ -68,8 +70,8 @@ typedef struct token_case {
 
 static const token_case token_cases[] = {
     {"男女平等参画社会の実現を目指し\nます。", INDEX_FLAGS, 1, 0,
-     "w:男女平等 b:参画 b:社会 w:の b:実現 w:を b:目指 w:し w:ます",
-     "corpus 001: ICU dictionary words; the broken line joins 目指し and ます"},
+     "w:男女平等 b:参画 b:社会 w:の b:実現 w:を b:目指 w:し s:ます",
+     "corpus 001: ICU dictionary words; the broken line joins 目指し and ます, a stop word"},
     {"三鷹市基本\n構想", INDEX_FLAGS, 0, 1,
      "g:三鷹@1 g:鷹市@2 g:市基@3 g:基本@4 g:本構@5 g:構想@6 g:想@7",
      "corpus 001: bigrams across the joined line, then the trailing unigram in index mode"},

@@ -1,4 +1,5 @@
-/* test_impact.c — impacts: the length-normalized wdfs the indexer stores (indexer/impact.c). */
+/* test_impact.c — impacts: the length-normalized wdfs the indexer stores (indexer/impact.c), and
+ * the lengths the indexer gives them (stop words counted, though not written: index.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kk_analysis.h"
 #include "kk_impact.h"
+#include "kk_index.h"
 #include "kk_schema.h"
 #include "test_util.h"
 
@@ -172,6 +175,116 @@ static void test_many_terms_keep_their_counts(void **state)
     close_scratch(&sc);
 }
 
+/* Words left out of the index still make the passage longer: 3 terms and 2 unwritten
+ * occurrences weigh as 5. */
+static void test_unwritten_words_count_in_the_length(void **state)
+{
+    (void)state;
+    scratch sc;
+    open_scratch(&sc);
+    kk_error err = {0};
+    kk_impacts im = {0};
+    for (unsigned round = 0; round < 2; round++) { /* the second passage must not inherit them */
+        kk_impacts_clear(&im);
+        kk_xdoc_clear(sc.doc);
+        const char *t = round ? "late" : "early";
+        assert_int_equal(kk_impacts_add(&im, t, strlen(t), 300, &err), KK_OK);
+        if (!round)
+            kk_impacts_add_unwritten(&im, 200);
+        assert_int_equal(kk_impacts_write(&im, sc.doc, &err), KK_OK);
+        assert_int_equal(kk_db_add(sc.db, sc.doc, NULL, &err), KK_OK);
+    }
+    assert_int_equal(kk_db_commit(sc.db, &err), KK_OK);
+    assert_int_equal(wdf_of(sc.db, "early"), kk_impact_wdf(300, 500));
+    assert_int_equal(wdf_of(sc.db, "late"), kk_impact_wdf(300, 300));
+    assert_true(kk_impact_wdf(300, 500) != kk_impact_wdf(300, 300));
+    kk_impacts_free(&im);
+    close_scratch(&sc);
+}
+
+/* What the index must hold for a passage: the terms of its texts (particles and stop words left
+ * out) with their weighted counts, and its length, which counts the stop words too. */
+typedef struct expected {
+    char terms[128][64];
+    unsigned counts[128];
+    size_t n;
+    unsigned length, stops;
+} expected;
+
+static void expect_text(kk_analyzer *a, const char *text, unsigned weight, expected *e)
+{
+    size_t n = 0;
+    kk_error err = {0};
+    assert_int_equal(kk_analyze(a, text, strlen(text), KK_ANALYZE_WORDS | KK_ANALYZE_GRAMS, &err),
+                     KK_OK);
+    const kk_token *t = kk_analyzer_tokens(a, &n);
+    for (size_t k = 0; k < n; k++) {
+        if (kk_token_is_particle(&t[k]))
+            continue; /* never a term, never counted */
+        e->length += weight;
+        if (t[k].stop) {
+            e->stops += weight;
+            continue;
+        }
+        char term[64];
+        snprintf(term, sizeof term, "%s%.*s", KK_TOKEN_PREFIX(&t[k]), (int)t[k].len, t[k].text);
+        size_t j = 0;
+        while (j < e->n && strcmp(e->terms[j], term) != 0)
+            j++;
+        assert_true(j < 128);
+        if (j == e->n)
+            strcpy(e->terms[e->n++], term);
+        e->counts[j] += weight;
+    }
+}
+
+/* The impacts of a passage with stop words are those of the index that still held them: the
+ * stop words count in the length. The passage is long enough (over KK_BM25_MIN_NORMLEN × the
+ * nominal length) for its length to matter. */
+static void test_stop_words_are_left_out_but_counted(void **state)
+{
+    (void)state;
+    char dir[256], path[300], text[2048] = "";
+    assert_int_equal(kt_tempdir(dir, sizeof dir, "stop"), 0);
+    snprintf(path, sizeof path, "%s/db", dir);
+    for (int k = 0; k < 8; k++)
+        strcat(text, "夜間の公園で花火をすることは、近隣への迷惑となるため禁止しています。");
+    kk_passage p = {.text = text, .line = 1, .lines = 1, .heading = (char *)"公園での花火について"};
+    kk_document d = {.path = (char *)"/x/hanabi.txt", .doc = (char *)"hanabi.txt",
+                     .passages = &p, .n_passages = 1};
+    kk_error err = {0};
+    kk_indexer *ix = NULL;
+    assert_int_equal(kk_indexer_open(path, 0, &ix, &err), KK_OK);
+    assert_int_equal(kk_indexer_begin(ix, &err), KK_OK);
+    assert_int_equal(kk_indexer_add(ix, "hanabi", NULL, &d, NULL, &err), KK_OK);
+    assert_int_equal(kk_indexer_commit(ix, &err), KK_OK);
+    kk_indexer_free(ix);
+
+    kk_analyzer *a = NULL;
+    assert_int_equal(kk_analyzer_new(&a, &err), KK_OK);
+    expected e = {0};
+    expect_text(a, text, 1, &e);
+    expect_text(a, p.heading, KK_HEADING_WDF, &e);
+    kk_db *db = NULL;
+    assert_int_equal(kk_db_open_read(path, &db, &err), KK_OK);
+    assert_true(e.stops >= 8 * 4 && e.length > KK_BM25_MIN_NORMLEN * KK_NOMINAL_LENGTH);
+    for (size_t j = 0; j < e.n; j++)
+        if (wdf_of(db, e.terms[j]) != kk_impact_wdf(e.counts[j], e.length))
+            fail_msg("%s: wdf %u, expected %u (count %u, length %u)", e.terms[j],
+                     wdf_of(db, e.terms[j]), kk_impact_wdf(e.counts[j], e.length), e.counts[j],
+                     e.length);
+    /* …and without the stop words in the length they would differ. */
+    assert_true(kk_impact_wdf(e.counts[0], e.length) != kk_impact_wdf(e.counts[0],
+                                                                       e.length - e.stops));
+    const char *stops[] = {"する", "こと", "なる", "ため", "ます", "について"};
+    for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++)
+        if (wdf_of(db, stops[k]) != 0)
+            fail_msg("stop word %s is indexed", stops[k]);
+    kk_db_free(db);
+    kk_analyzer_free(a);
+    kt_remove_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +292,8 @@ int main(void)
         cmocka_unit_test(test_impacts_keep_bm25_order),
         cmocka_unit_test(test_write_merges_repeats_into_one_term),
         cmocka_unit_test(test_many_terms_keep_their_counts),
+        cmocka_unit_test(test_unwritten_words_count_in_the_length),
+        cmocka_unit_test(test_stop_words_are_left_out_but_counted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,14 +138,6 @@ static void test_all_content_words_rank_above_some(void **state)
     kk_hits_free(h);
 }
 
-static void test_only_stop_words_still_search(void **state)
-{
-    kk_hits *h = search(state, "について");
-    assert_true(h->n >= 1);
-    assert_string_equal(h->hits[0].doc, "hanabi.txt");
-    kk_hits_free(h);
-}
-
 static unsigned term_freq(void **state, const char *term)
 {
     fixture_dir *f = *state;
@@ -156,6 +148,60 @@ static unsigned term_freq(void **state, const char *term)
     assert_int_equal(kk_db_term_freq(db, term, strlen(term), &n, &err), KK_OK);
     kk_db_free(db);
     return n;
+}
+
+static void test_stop_words_are_not_indexed(void **state)
+{
+    /* The fixture holds について, する, こと, ます, です, でき; the index none of them. */
+    const char *stops[] = {"について", "する", "こと", "ます", "です", "でき", "なる", "ため"};
+    for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++)
+        if (term_freq(state, stops[k]) != 0)
+            fail_msg("stop word %s is indexed", stops[k]);
+    assert_int_equal(term_freq(state, KK_PREFIX_GRAM "花火"), 2); /* content words are */
+}
+
+static void test_only_stop_words_are_refused_naming_them(void **state)
+{
+    /* Nothing the index holds is left to search for: the message says which words those were,
+     * as a text clause sees them (知り with its okurigana) or as a phrase does. */
+    const struct {
+        const char *query, *named;
+    } cases[] = {
+        {"について", "(について)"},
+        {"について ですか", "(について, です, か)"},
+        {"知りたい", "(知り, たい)"},
+        {"\"ですか\"", "(です, か)"},
+        {"の は -公園", "(の, は)"},
+    };
+    fixture_dir *f = *state;
+    kk_searcher *s = NULL;
+    assert_int_equal(kk_searcher_open(f->db, &s, NULL), KK_OK);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        kk_search_request req = {cases[k].query, 0, 10, 0, 0};
+        kk_hits *h = NULL;
+        kk_error err = {0};
+        if (kk_search(s, &req, &h, &err) != KK_EPARSE)
+            fail_msg("'%s' should be refused, got %zu hits", cases[k].query, h ? h->n : 0);
+        if (!strstr(err.message, cases[k].named) || !strstr(err.message, "stop words"))
+            fail_msg("'%s': the message should name %s: %s", cases[k].query, cases[k].named,
+                     err.message);
+    }
+    kk_searcher_free(s);
+}
+
+static void test_stop_words_beside_content_words(void **state)
+{
+    /* A clause of stop words beside a content word is dropped, as inside one clause. */
+    kk_hits *h = search(state, "公園 について");
+    assert_true(h->n >= 3);
+    assert_int_equal(h->relaxed, 0);
+    kk_hits_free(h);
+    /* A phrase holding stop words is found by its other terms and checked on the text. */
+    expect_first(state, "\"花火をすること\"", "hanabi.txt", "する and こと inside a phrase");
+    expect_first(state, "\"利用できます\"", "koen.txt", "でき and ます ending a phrase");
+    h = search(state, "\"花火をすることが\"");
+    assert_int_equal(h->n, 0); /* the wording is still checked */
+    kk_hits_free(h);
 }
 
 static void test_words_outrank_bigrams(void **state)
@@ -501,7 +547,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_natural_question_drops_stop_words_and_relaxes),
         cmocka_unit_test(test_all_content_words_rank_above_some),
-        cmocka_unit_test(test_only_stop_words_still_search),
+        cmocka_unit_test(test_stop_words_are_not_indexed),
+        cmocka_unit_test(test_only_stop_words_are_refused_naming_them),
+        cmocka_unit_test(test_stop_words_beside_content_words),
         cmocka_unit_test(test_words_outrank_bigrams),
         cmocka_unit_test(test_variants_match),
         cmocka_unit_test(test_synonyms_expand_queries),
