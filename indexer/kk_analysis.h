@@ -115,7 +115,8 @@ kk_status kk_normalize(kk_analyzer *a, const char *text, size_t len, char **out,
 
 /* Version of the analysis rules; stored in the index so that a database built with other rules
  * is detected and rebuilt rather than queried with mismatched terms. Bump it whenever the output
- * of kk_analyze changes for any input, or which tokens the index leaves out (4: stop words). */
-#define KK_ANALYSIS_VERSION "4"
+ * of kk_analyze changes for any input, or which tokens the index leaves out (4: stop words; 5:
+ * demonstratives, conjunctions and pieces of endings added to the stop list). */
+#define KK_ANALYSIS_VERSION "5"
 
 #endif
