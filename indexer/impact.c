@@ -35,14 +35,6 @@ void kk_impacts_clear(kk_impacts *im)
         memset(im->slots, 0, im->n_slots * sizeof *im->slots);
 }
 
-static uint32_t hash_term(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t k = 0; k < n; k++)
-        h = (h ^ (unsigned char)s[k]) * 16777619u;
-    return h;
-}
-
 /* The slot holding the term, or the empty slot where it belongs. */
 static size_t find_slot(const kk_impacts *im, const char *term, size_t len, uint32_t hash)
 {
@@ -81,7 +73,7 @@ kk_status kk_impacts_add(kk_impacts *im, const char *term, size_t len, unsigned 
 {
     if (grow_slots(im) != KK_OK)
         return kk_error_set(err, KK_ENOMEM, "out of memory");
-    uint32_t hash = hash_term(term, len);
+    uint32_t hash = kk_hash_bytes(term, len);
     size_t slot = find_slot(im, term, len, hash);
     if (im->slots[slot]) {
         im->v[im->slots[slot] - 1].count += count;

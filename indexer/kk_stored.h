@@ -68,4 +68,10 @@ int kk_stored_next_plan(const kk_stored *s, size_t *at, kk_stored_str *plan);
 kk_status kk_stored_join(const kk_stored *f, const char *const *plans, size_t n_plans,
                          char **out, size_t *out_len, kk_error *err);
 
+/* A field as a malloc'd C string: NULL when absent, and *oom set when out of memory. */
+char *kk_stored_dup(kk_stored_str f, int *oom);
+
+/* The passage id "doc:ordinal" (what search hits call id), malloc'd; NULL when out of memory. */
+char *kk_stored_id(kk_stored_str doc, unsigned ordinal);
+
 #endif

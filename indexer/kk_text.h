@@ -6,6 +6,7 @@
 #define KK_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kk_error.h"
 
@@ -21,6 +22,10 @@ size_t kk_utf8_count(const char *s, size_t n);
 
 /* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int kk_utf8_valid(const char *s, size_t n);
+
+/* FNV-1a of n bytes: the hash of the small open-addressing tables of the analysis (a passage's
+ * terms, the stop list). */
+uint32_t kk_hash_bytes(const char *s, size_t n);
 
 /* 1 if c is a CJK ideograph, kana, the prolonged sound mark or an iteration mark: the characters
  * bigrams are made of. The katakana middle dot is not one of them. */

@@ -12,14 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t hash_word(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t k = 0; k < n; k++)
-        h = (h ^ (unsigned char)s[k]) * 16777619u;
-    return h;
-}
-
 /* The slot holding word, or the empty slot where it belongs. */
 static size_t find_slot(const kk_stopwords *s, const char *word, size_t len, uint32_t hash)
 {
@@ -36,7 +28,7 @@ static size_t find_slot(const kk_stopwords *s, const char *word, size_t len, uin
  * table was made for as many words as the file has lines, so there is always an empty slot. */
 static kk_status add_word(kk_stopwords *s, const char *word, size_t len)
 {
-    uint32_t hash = hash_word(word, len);
+    uint32_t hash = kk_hash_bytes(word, len);
     size_t k = find_slot(s, word, len, hash);
     if (s->slots[k].len)
         return KK_OK;
@@ -104,5 +96,5 @@ int kk_analyzer_is_stopword(const kk_analyzer *a, const char *word, size_t len)
     const kk_stopwords *s = &a->stopwords;
     if (len < s->min_len || len > s->max_len) /* also an empty list */
         return 0;
-    return s->slots[find_slot(s, word, len, hash_word(word, len))].len != 0;
+    return s->slots[find_slot(s, word, len, kk_hash_bytes(word, len))].len != 0;
 }

@@ -253,3 +253,11 @@ void kk_buf_free(kk_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+uint32_t kk_hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ (unsigned char)s[k]) * 16777619u;
+    return h;
+}

@@ -18,21 +18,6 @@
 
 /* ---- stored data to kk_passage_info --------------------------------------------------------- */
 
-/* A stored string as a malloc'd C string; NULL when absent, and *oom set when out of memory. */
-static char *dup_field(kk_stored_str f, int *oom)
-{
-    if (!f.ptr)
-        return NULL;
-    char *s = malloc(f.len + 1);
-    if (!s) {
-        *oom = 1;
-        return NULL;
-    }
-    memcpy(s, f.ptr, f.len);
-    s[f.len] = '\0';
-    return s;
-}
-
 void kk_passage_info_clear(kk_passage_info *p)
 {
     char *fields[] = {p->id,   p->doc,     p->title,   p->section, p->heading, p->kind,
@@ -46,27 +31,6 @@ void kk_passage_info_clear(kk_passage_info *p)
     memset(p, 0, sizeof *p);
 }
 
-/* The passage id "doc:ordinal", malloc'd; NULL when out of memory. Written by hand: snprintf
- * cost a quarter of reading a hit's fields. */
-static char *make_id(kk_stored_str doc, unsigned ordinal)
-{
-    char digits[16];
-    size_t n = 0;
-    do
-        digits[n++] = (char)('0' + ordinal % 10);
-    while ((ordinal /= 10) > 0);
-    char *id = malloc(doc.len + 1 + n + 1), *p = id;
-    if (!id)
-        return NULL;
-    memcpy(p, doc.ptr, doc.len);
-    p += doc.len;
-    *p++ = ':';
-    while (n > 0)
-        *p++ = digits[--n];
-    *p = '\0';
-    return id;
-}
-
 static kk_status fill_plans(kk_passage_info *p, const kk_stored *f, kk_error *err)
 {
     if (f->n_plans == 0)
@@ -76,7 +40,7 @@ static kk_status fill_plans(kk_passage_info *p, const kk_stored *f, kk_error *er
     int oom = 0;
     kk_stored_str plan;
     for (size_t at = 0; !oom && kk_stored_next_plan(f, &at, &plan) == 0;)
-        p->plans[p->n_plans++] = dup_field(plan, &oom);
+        p->plans[p->n_plans++] = kk_stored_dup(plan, &oom);
     return oom ? kk_error_set(err, KK_ENOMEM, "out of memory") : KK_OK;
 }
 
@@ -98,23 +62,23 @@ static kk_status info_from_data(kk_passage_info *p, const char *data, size_t len
     if (st != KK_OK)
         return st;
     int oom = 0;
-    p->doc = dup_field(f.doc, &oom);
-    p->title = dup_field(f.title, &oom);
-    p->section = dup_field(f.section, &oom);
-    p->heading = dup_field(f.heading, &oom);
-    p->kind = dup_field(f.kind, &oom);
-    p->dept = dup_field(f.dept, &oom);
-    p->office = dup_field(f.office, &oom);
-    p->city = dup_field(f.city, &oom);
-    p->version = dup_field(f.version, &oom);
-    p->speaker = dup_field(f.speaker, &oom);
-    p->date = dup_field(f.date, &oom);
-    p->text = dup_field(f.text, &oom);
+    p->doc = kk_stored_dup(f.doc, &oom);
+    p->title = kk_stored_dup(f.title, &oom);
+    p->section = kk_stored_dup(f.section, &oom);
+    p->heading = kk_stored_dup(f.heading, &oom);
+    p->kind = kk_stored_dup(f.kind, &oom);
+    p->dept = kk_stored_dup(f.dept, &oom);
+    p->office = kk_stored_dup(f.office, &oom);
+    p->city = kk_stored_dup(f.city, &oom);
+    p->version = kk_stored_dup(f.version, &oom);
+    p->speaker = kk_stored_dup(f.speaker, &oom);
+    p->date = kk_stored_dup(f.date, &oom);
+    p->text = kk_stored_dup(f.text, &oom);
     p->line = f.line;
     p->lines = f.lines;
     p->ordinal = f.ordinal;
     p->year = f.year;
-    if (oom || !(p->id = make_id(f.doc, f.ordinal)))
+    if (oom || !(p->id = kk_stored_id(f.doc, f.ordinal)))
         return kk_error_set(err, KK_ENOMEM, "out of memory");
     return fill_plans(p, &f, err);
 }

@@ -33,14 +33,6 @@ static char *dup_n(const char *s, size_t n)
     return p;
 }
 
-/* A stored string as a C string; NULL when absent or out of memory (*oom set then). */
-static char *stored_dup(kk_stored_str f, int *oom)
-{
-    char *p = f.ptr ? dup_n(f.ptr, f.len) : NULL;
-    *oom |= f.ptr && !p;
-    return p;
-}
-
 static char *normalize(kk_searcher *s, const char *text, size_t len)
 {
     char *out = NULL;
@@ -309,7 +301,7 @@ static kk_status read_plans_field(rel_passage *p, const kk_stored *f, kk_error *
     int oom = 0;
     kk_stored_str plan;
     for (size_t at = 0; kk_stored_next_plan(f, &at, &plan) == 0;)
-        if ((p->plans[p->n_plans] = stored_dup(plan, &oom)) != NULL)
+        if ((p->plans[p->n_plans] = kk_stored_dup(plan, &oom)) != NULL)
             p->n_plans++;
     return oom ? kk_error_set(err, KK_ENOMEM, "out of memory") : KK_OK;
 }
@@ -322,16 +314,14 @@ static kk_status fill_passage(rel_passage *p, const char *data, size_t len, kk_e
     if (st != KK_OK)
         return st;
     int oom = 0;
-    p->text = stored_dup(f.text, &oom);
-    p->doc = stored_dup(f.doc, &oom);
-    p->section = stored_dup(f.section, &oom);
-    p->version = stored_dup(f.version, &oom);
+    p->text = kk_stored_dup(f.text, &oom);
+    p->doc = kk_stored_dup(f.doc, &oom);
+    p->section = kk_stored_dup(f.section, &oom);
+    p->version = kk_stored_dup(f.version, &oom);
     p->line = f.line;
     p->year = f.year;
-    size_t n = f.doc.len + 12; /* ":" and an unsigned */
-    if (oom || (p->id = malloc(n)) == NULL)
+    if (oom || (p->id = kk_stored_id(f.doc, f.ordinal)) == NULL)
         return kk_error_set(err, KK_ENOMEM, "out of memory");
-    snprintf(p->id, n, "%s:%u", p->doc, f.ordinal);
     return read_plans_field(p, &f, err);
 }
 

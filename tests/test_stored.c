@@ -312,6 +312,28 @@ static void test_no_plans(void **state)
     assert_int_equal(kk_stored_next_plan(&s, &at, &plan), -1);
 }
 
+/* A field copied out is a C string, an absent one NULL without an error; the id is doc:ordinal. */
+static void test_dup_and_id(void **state)
+{
+    (void)state;
+    int oom = 0;
+    char *s = kk_stored_dup((kk_stored_str){"abcdef", 3}, &oom);
+    assert_string_equal(s, "abc");
+    free(s);
+    assert_null(kk_stored_dup((kk_stored_str){NULL, 0}, &oom));
+    s = kk_stored_dup((kk_stored_str){"", 0}, &oom);
+    assert_string_equal(s, "");
+    free(s);
+    assert_int_equal(oom, 0);
+    const unsigned ordinals[] = {0, 7, 10, 4294967295u};
+    const char *ids[] = {"a/b.txt:0", "a/b.txt:7", "a/b.txt:10", "a/b.txt:4294967295"};
+    for (size_t k = 0; k < 4; k++) {
+        char *id = kk_stored_id((kk_stored_str){"a/b.txtXX", 7}, ordinals[k]);
+        assert_string_equal(id, ids[k]);
+        free(id);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_changed_bytes_stay_inside),
         cmocka_unit_test(test_join_refuses_what_split_would),
         cmocka_unit_test(test_no_plans),
+        cmocka_unit_test(test_dup_and_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,6 +110,16 @@ static void test_buf_grows_and_takes(void **state)
     kk_buf_free(&b);
 }
 
+/* FNV-1a's published values, so that a table built by one module is probed alike by another. */
+static void test_hash_bytes(void **state)
+{
+    (void)state;
+    assert_int_equal(kk_hash_bytes("", 0), 0x811c9dc5u);
+    assert_int_equal(kk_hash_bytes("a", 1), 0xe40c292cu);
+    assert_int_equal(kk_hash_bytes("foobar", 6), 0xbf9cf968u);
+    assert_int_equal(kk_hash_bytes("foobarX", 6), 0xbf9cf968u); /* n bytes, not the string */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -119,6 +129,7 @@ int main(void)
         cmocka_unit_test(test_character_classes),
         cmocka_unit_test(test_join_lines_table),
         cmocka_unit_test(test_buf_grows_and_takes),
+        cmocka_unit_test(test_hash_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
