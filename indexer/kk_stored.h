@@ -71,6 +71,11 @@ kk_status kk_stored_join(const kk_stored *f, const char *const *plans, size_t n_
 /* A field as a malloc'd C string: NULL when absent, and *oom set when out of memory. */
 char *kk_stored_dup(kk_stored_str f, int *oom);
 
+/* The plan names of s (split by kk_stored_split) as malloc'd C strings: *plans NULL when there
+ * are none. Out of memory: KK_ENOMEM with a message, *plans then holding the *n copied so far for
+ * the caller to free. */
+kk_status kk_stored_plans(const kk_stored *s, char ***plans, size_t *n, kk_error *err);
+
 /* The passage id "doc:ordinal" (what search hits call id), malloc'd; NULL when out of memory. */
 char *kk_stored_id(kk_stored_str doc, unsigned ordinal);
 

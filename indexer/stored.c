@@ -330,6 +330,22 @@ char *kk_stored_dup(kk_stored_str f, int *oom)
     return s;
 }
 
+kk_status kk_stored_plans(const kk_stored *s, char ***plans, size_t *n, kk_error *err)
+{
+    *plans = NULL;
+    *n = 0;
+    if (s->n_plans == 0)
+        return KK_OK;
+    if (!(*plans = calloc(s->n_plans, sizeof **plans)))
+        return kk_error_set(err, KK_ENOMEM, "out of memory");
+    int oom = 0;
+    kk_stored_str plan;
+    for (size_t at = 0; !oom && kk_stored_next_plan(s, &at, &plan) == 0;)
+        if (((*plans)[*n] = kk_stored_dup(plan, &oom)) != NULL)
+            (*n)++;
+    return oom ? kk_error_set(err, KK_ENOMEM, "out of memory") : KK_OK;
+}
+
 /* Written by hand: snprintf cost a quarter of reading a hit's fields. */
 char *kk_stored_id(kk_stored_str doc, unsigned ordinal)
 {

@@ -1,6 +1,7 @@
 /* json.c — JSON objects for hits and facets (see kk_json.h). */
 #include "kk_json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,18 @@ static int hit_field_named(const char *name, size_t len)
     return -1;
 }
 
+/* The refusal of a name that is no field, listing the names there are. */
+static kk_status unknown_field(const char *name, size_t len, kk_error *err)
+{
+    char known[256] = "";
+    size_t at = 0;
+    for (int f = 0; f < KK_HIT_FIELD_COUNT && at < sizeof known; f++)
+        at += (size_t)snprintf(known + at, sizeof known - at, "%s%s", f ? ", " : "",
+                               hit_field_names[f]);
+    return kk_error_set(err, KK_EINVAL, "fields: '%.*s' is not a field of a hit (%s)",
+                        (int)(len > 64 ? 64 : len), name, known);
+}
+
 kk_status kk_hit_fields_parse(const char *list, unsigned *out, kk_error *err)
 {
     unsigned fields = 0;
@@ -99,11 +112,7 @@ kk_status kk_hit_fields_parse(const char *list, unsigned *out, kk_error *err)
         size_t len = strcspn(p, ",");
         int f = hit_field_named(p, len);
         if (f < 0)
-            return kk_error_set(err, KK_EINVAL,
-                                "fields: '%.*s' is not a field of a hit (rank, score, id, doc, "
-                                "line, title, section, heading, year, kind, dept, city, version, "
-                                "speaker, date, text, snippet, highlights, also)",
-                                (int)(len > 64 ? 64 : len), p);
+            return unknown_field(p, len, err);
         fields |= KK_HIT_BIT(f);
         p += len;
         if (!*p)

@@ -31,19 +31,6 @@ void kk_passage_info_clear(kk_passage_info *p)
     memset(p, 0, sizeof *p);
 }
 
-static kk_status fill_plans(kk_passage_info *p, const kk_stored *f, kk_error *err)
-{
-    if (f->n_plans == 0)
-        return KK_OK;
-    if (!(p->plans = calloc(f->n_plans, sizeof *p->plans)))
-        return kk_error_set(err, KK_ENOMEM, "out of memory");
-    int oom = 0;
-    kk_stored_str plan;
-    for (size_t at = 0; !oom && kk_stored_next_plan(f, &at, &plan) == 0;)
-        p->plans[p->n_plans++] = kk_stored_dup(plan, &oom);
-    return oom ? kk_error_set(err, KK_ENOMEM, "out of memory") : KK_OK;
-}
-
 static kk_status info_from_data(kk_passage_info *p, const char *data, size_t len, kk_error *err);
 
 kk_status kk_passage_info_parse(const char *data, size_t len, kk_passage_info *p, kk_error *err)
@@ -80,7 +67,7 @@ static kk_status info_from_data(kk_passage_info *p, const char *data, size_t len
     p->year = f.year;
     if (oom || !(p->id = kk_stored_id(f.doc, f.ordinal)))
         return kk_error_set(err, KK_ENOMEM, "out of memory");
-    return fill_plans(p, &f, err);
+    return kk_stored_plans(&f, &p->plans, &p->n_plans, err);
 }
 
 /* ---- queries over one document ------------------------------------------------------------ */

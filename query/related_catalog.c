@@ -293,19 +293,6 @@ static int collect_docid(unsigned docid, unsigned wdf, void *ctx)
     return 0;
 }
 
-static kk_status read_plans_field(rel_passage *p, const kk_stored *f, kk_error *err)
-{
-    p->plans = calloc(f->n_plans + 1, sizeof *p->plans);
-    if (!p->plans)
-        return kk_error_set(err, KK_ENOMEM, "out of memory");
-    int oom = 0;
-    kk_stored_str plan;
-    for (size_t at = 0; kk_stored_next_plan(f, &at, &plan) == 0;)
-        if ((p->plans[p->n_plans] = kk_stored_dup(plan, &oom)) != NULL)
-            p->n_plans++;
-    return oom ? kk_error_set(err, KK_ENOMEM, "out of memory") : KK_OK;
-}
-
 /* The fields of p from stored data (kk_stored.h). */
 static kk_status fill_passage(rel_passage *p, const char *data, size_t len, kk_error *err)
 {
@@ -322,7 +309,7 @@ static kk_status fill_passage(rel_passage *p, const char *data, size_t len, kk_e
     p->year = f.year;
     if (oom || (p->id = kk_stored_id(f.doc, f.ordinal)) == NULL)
         return kk_error_set(err, KK_ENOMEM, "out of memory");
-    return read_plans_field(p, &f, err);
+    return kk_stored_plans(&f, &p->plans, &p->n_plans, err);
 }
 
 static kk_status read_passage(kk_db *db, unsigned docid, rel_passage *p, kk_error *err)

@@ -334,6 +334,35 @@ static void test_dup_and_id(void **state)
     }
 }
 
+/* The plans come out as C strings in order; none gives no array. */
+static void test_plans_copied_out(void **state)
+{
+    (void)state;
+    const char *names[] = {"地域情報化プラン2022", "", "第五次基本計画"};
+    kk_stored f = {0};
+    f.doc = (kk_stored_str){"a.txt", 5};
+    f.text = (kk_stored_str){"本文", strlen("本文")};
+    for (size_t want = 0; want <= 3; want += 3) {
+        char *data = NULL;
+        size_t len = 0;
+        assert_int_equal(kk_stored_join(&f, names, want, &data, &len, NULL), KK_OK);
+        kk_stored s;
+        assert_int_equal(kk_stored_split(data, len, &s, NULL), KK_OK);
+        char **plans = NULL;
+        size_t n = 99;
+        assert_int_equal(kk_stored_plans(&s, &plans, &n, NULL), KK_OK);
+        assert_int_equal(n, want);
+        if (want == 0)
+            assert_null(plans);
+        for (size_t k = 0; k < n; k++) {
+            assert_string_equal(plans[k], names[k]);
+            free(plans[k]);
+        }
+        free(plans);
+        free(data);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_join_refuses_what_split_would),
         cmocka_unit_test(test_no_plans),
         cmocka_unit_test(test_dup_and_id),
+        cmocka_unit_test(test_plans_copied_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
